@@ -1,0 +1,21 @@
+# The two commands of the README. Each runs scripts/setup.sh first (quick when done).
+PY := .venv/bin/python
+
+.PHONY: demo test test-slow lint setup lock
+demo: setup
+	.venv/bin/frontc demo -o out/demo
+
+test: setup
+	$(PY) -m pytest -q -m "not slow" -n 2 --dist loadfile
+
+test-slow: setup
+	$(PY) -m pytest -q -m slow -n 2 --dist loadfile
+
+lint: setup
+	.venv/bin/ruff check frontc tests examples bench
+
+setup:
+	@bash scripts/setup.sh
+
+lock: setup
+	$(PY) -m pip freeze --exclude-editable | grep -v -e '^foolbox' | sed 's/+cpu//' > requirements.lock

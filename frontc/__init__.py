@@ -1,0 +1,14 @@
+"""frontc: an IR-centric frontend compiler for deep-learning accelerators.
+
+Importing frontc never imports torch, TensorFlow or mxnet: frameworks are
+imported lazily by the frontend or backend that needs them.
+"""
+from frontc.ir import Graph, Node, TensorSpec, load_graph, save_graph
+from frontc.ir.errors import FrontcError
+from frontc.frontends import load
+from frontc.interpreter import run
+
+__version__ = "0.1.0"
+
+__all__ = ["Graph", "Node", "TensorSpec", "FrontcError", "load", "load_graph", "save_graph", "run",
+           "__version__"]

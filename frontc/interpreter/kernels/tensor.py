@@ -1,0 +1,124 @@
+"""Data movement: identity, cast, concat/split/slice, reshapes, pad, gather, expand, tile."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from frontc.interpreter.registry import kernel
+from frontc.ir.ops.common import broadcast
+from frontc.ir.ops.tensor import reshaped, slice_items
+
+
+@kernel("Identity", "Dropout")
+def identity(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return ins[0]
+
+
+@kernel("Cast")
+def cast(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return ins[0].astype(a["to"])
+
+
+@kernel("Concat")
+def concat(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return np.concatenate(ins, axis=a["axis"])
+
+
+@kernel("Split")
+def split(ins: list[Any], a: dict[str, Any]) -> list[np.ndarray]:
+    x = ins[0]
+    return [np.ascontiguousarray(p) for p in np.split(x, np.cumsum(a["split"])[:-1], axis=a["axis"])]
+
+
+@kernel("Slice")
+def slice_(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    index = [slice(None)] * x.ndim
+    for axis, start, end, step in slice_items(a, x.ndim):
+        index[axis] = slice(start, end, step)
+    return np.ascontiguousarray(x[tuple(index)])
+
+
+@kernel("Reshape")
+def reshape(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return ins[0].reshape(reshaped(ins[0].shape, a["shape"], a["allowzero"]))
+
+
+@kernel("Flatten")
+def flatten(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    axis = a["axis"] if a["axis"] >= 0 else a["axis"] + x.ndim
+    return x.reshape(int(np.prod(x.shape[:axis])), -1) if x.size else \
+        x.reshape(int(np.prod(x.shape[:axis])), int(np.prod(x.shape[axis:])))
+
+
+@kernel("Transpose")
+def transpose(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return np.ascontiguousarray(np.transpose(ins[0], a["perm"] or None))
+
+
+@kernel("Squeeze")
+def squeeze(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    axes = tuple(a["axes"]) if a["axes"] else tuple(i for i, d in enumerate(x.shape) if d == 1)
+    return np.squeeze(x, axis=axes)
+
+
+@kernel("Unsqueeze")
+def unsqueeze(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    rank = x.ndim + len(a["axes"])
+    return np.expand_dims(x, tuple(sorted(ax % rank for ax in a["axes"])))
+
+
+@kernel("Pad")
+def pad(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    rank, pads = x.ndim, a["pads"]
+    crop = tuple(slice(max(0, -pads[i]), x.shape[i] - max(0, -pads[i + rank])) for i in range(rank))
+    x = x[crop]
+    widths = [(max(0, pads[i]), max(0, pads[i + rank])) for i in range(rank)]
+    if a["mode"] == "constant":
+        return np.pad(x, widths, constant_values=x.dtype.type(a["value"]))
+    return np.pad(x, widths, mode=a["mode"])
+
+
+@kernel("Gather")
+def gather(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return np.take(ins[0], ins[1], axis=a["axis"])
+
+
+@kernel("Shape")
+def shape_(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return np.array(ins[0].shape[a["start"]:a["end"]], dtype=np.int64)
+
+
+@kernel("Expand")
+def expand(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    return np.ascontiguousarray(np.broadcast_to(x, broadcast(x.shape, a["shape"])))
+
+
+@kernel("Tile")
+def tile(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    return np.tile(ins[0], a["repeats"])
+
+
+@kernel("DepthToSpace")
+def depth_to_space(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, b = ins[0], a["blocksize"]
+    n, c, h, w = x.shape
+    if a["mode"] == "DCR":
+        y = x.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2)
+    else:
+        y = x.reshape(n, c // (b * b), b, b, h, w).transpose(0, 1, 4, 2, 5, 3)
+    return np.ascontiguousarray(y.reshape(n, c // (b * b), h * b, w * b))
+
+
+@kernel("SpaceToDepth")
+def space_to_depth(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, b = ins[0], a["blocksize"]
+    n, c, h, w = x.shape
+    y = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
+    return np.ascontiguousarray(y.reshape(n, c * b * b, h // b, w // b))

@@ -1,0 +1,81 @@
+"""The interpreter loop: execute a linted graph node by node with the numpy kernels."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from frontc.interpreter.registry import get_kernel
+from frontc.ir.errors import ExecutionError, FrontcError, OptionError
+from frontc.ir.graph import Graph
+from frontc.ir.infer import node_attrs
+from frontc.ir.validate import lint
+
+
+def check_feeds(graph: Graph, feeds: Mapping[str, Any] | np.ndarray) -> dict[str, np.ndarray]:
+    """The feeds as arrays of the inputs' dtypes; OptionError for a missing or misshaped feed."""
+    if not isinstance(feeds, Mapping):
+        if len(graph.inputs) != 1:
+            raise OptionError(f"the graph has {len(graph.inputs)} inputs {graph.input_names}",
+                              hint="feed a dict of arrays by input name")
+        feeds = {graph.inputs[0].name: feeds}
+    unknown = sorted(set(feeds) - set(graph.input_names))
+    if unknown:
+        raise OptionError(f"feeds {unknown} are not graph inputs", hint=f"inputs: {graph.input_names}")
+    out = {}
+    for spec in graph.inputs:
+        if spec.name not in feeds:
+            raise OptionError(f"no value for input '{spec.name}' {spec.dtype}{list(spec.shape)}",
+                              hint="feed every graph input")
+        value = np.asarray(feeds[spec.name])
+        if value.shape != spec.shape:
+            raise OptionError(f"input '{spec.name}' expects shape {list(spec.shape)}, "
+                              f"got {list(value.shape)}", hint="recompile with --input-shape "
+                              "or reshape the input")
+        if not np.can_cast(value.dtype, spec.dtype, casting="same_kind"):
+            raise OptionError(f"input '{spec.name}' expects {spec.dtype}, got {value.dtype}")
+        out[spec.name] = np.ascontiguousarray(value, dtype=spec.dtype)
+    return out
+
+
+def run(graph: Graph, feeds: Mapping[str, Any] | np.ndarray, *, trace: bool = False,
+        progress: bool = False) -> dict[str, np.ndarray]:
+    """Execute ``graph`` on ``feeds`` (a dict by input name, or one array).
+
+    Returns the graph outputs by name; with ``trace`` every tensor (inputs and
+    every node output, in execution order) instead.
+    """
+    lint(graph)
+    values: dict[str, np.ndarray] = dict(graph.params)
+    values.update(check_feeds(graph, feeds))
+    traced: dict[str, np.ndarray] = dict(check_feeds(graph, feeds)) if trace else {}
+    last_use = {t: i for i, node in enumerate(graph.nodes) for t in node.inputs}
+    keep = set(graph.outputs) | set(graph.params)
+    nodes = graph.nodes
+    if progress:
+        from tqdm import tqdm
+        nodes = tqdm(nodes, desc=f"interpreting {graph.name}", unit="node", leave=False)
+    for i, node in enumerate(nodes):
+        args = [values[t] if t else None for t in node.inputs]
+        try:
+            result = get_kernel(node.op)(args, node_attrs(node))
+        except FrontcError as exc:
+            raise type(exc)(f"while executing {node.op}: {exc.message}", node=node.name,
+                            hint=exc.hint) from None
+        except (ValueError, TypeError, IndexError, FloatingPointError, MemoryError) as exc:
+            raise ExecutionError(f"while executing {node.op}: {type(exc).__name__}: {exc}",
+                                 node=node.name) from exc
+        results = result if isinstance(result, list) else [result]
+        for name, value in zip(node.outputs, results):
+            expected = graph.tensors[name]
+            if value.shape != expected.shape or str(value.dtype) != expected.dtype:
+                raise ExecutionError(f"kernel {node.op} gave {value.dtype}{list(value.shape)} for "
+                                     f"'{name}', the schema says {expected.dtype}{list(expected.shape)}",
+                                     node=node.name, hint="this is a frontc bug; please report it")
+            values[name] = value
+            if trace:
+                traced[name] = value
+        for tensor in node.inputs:
+            if tensor and last_use.get(tensor) == i and tensor not in keep:
+                values.pop(tensor, None)
+    return traced if trace else {name: values[name] for name in graph.outputs}

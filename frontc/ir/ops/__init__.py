@@ -1,0 +1,2 @@
+"""Op families of the IR; importing this package registers every op schema."""
+from frontc.ir.ops import elementwise, nn, reduce, tensor  # noqa: F401
