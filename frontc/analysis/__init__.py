@@ -1,0 +1,1 @@
+"""Analyses over the IR: distances between outputs (more to come: complexity, divergence)."""
