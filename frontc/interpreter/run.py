@@ -1,7 +1,8 @@
 """The interpreter loop: execute a linted graph node by node with the numpy kernels."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def run(graph: Graph, feeds: Mapping[str, Any] | np.ndarray, *, trace: bool = Fa
     nodes = graph.nodes
     if progress:
         from tqdm import tqdm
-        nodes = tqdm(nodes, desc=f"interpreting {graph.name}", unit="node", leave=False)
+        nodes = tqdm(nodes, desc=f"interpreting {graph.name}", unit="node", leave=False, delay=2)
     for i, node in enumerate(nodes):
         args = [values[t] if t else None for t in node.inputs]
         try:

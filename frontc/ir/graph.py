@@ -8,8 +8,9 @@ The graph owns every mutation that changes who uses what (``replace_all_uses``,
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class TensorSpec:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "TensorSpec":
+    def from_json(cls, data: dict[str, Any]) -> TensorSpec:
         return cls(data["name"], tuple(data["shape"]), data.get("dtype", "float32"),
                    data.get("layout"))
 
@@ -273,7 +274,7 @@ class Graph:
         self.nodes = topological_order(self)
         self.invalidate()
 
-    def copy(self) -> "Graph":
+    def copy(self) -> Graph:
         """A copy whose nodes, specs and meta can be edited freely (param arrays are shared)."""
         other = Graph(self.name, copy.deepcopy(self.nodes), copy.deepcopy(self.inputs),
                       list(self.outputs), dict(self.params), copy.deepcopy(self.meta))

@@ -7,8 +7,9 @@ inputs the op cannot accept.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from frontc.ir.errors import GraphError
 

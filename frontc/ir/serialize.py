@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from frontc.ir.errors import FrontcError, GraphError, IRFormatError
+from frontc.ir.fileio import atomic_write
 from frontc.ir.graph import Graph, Node, TensorSpec
 from frontc.ir.validate import lint
 
@@ -53,9 +53,8 @@ def save_graph(graph: Graph, prefix: str | os.PathLike, *, overwrite: bool = Fal
     except (TypeError, ValueError) as exc:
         raise GraphError(f"graph meta or attrs cannot be written as JSON: {exc}",
                          hint="meta values must be numbers, strings, lists, dicts or arrays") from None
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(npz_path, _npz_bytes(arrays))
-    _atomic_write(json_path, text.encode())
+    atomic_write(npz_path, npz_bytes(arrays))
+    atomic_write(json_path, text.encode())
     return json_path, npz_path
 
 
@@ -101,7 +100,8 @@ def _encode_meta(meta: dict[str, Any], prefix: str, arrays: dict[str, np.ndarray
     return out
 
 
-def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """A deterministic NPZ (sorted names, fixed timestamps, no pickles) of ``arrays``."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name in sorted(arrays):
@@ -110,18 +110,6 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
             with zf.open(info, "w", force_zip64=True) as f:
                 np.lib.format.write_array(f, np.asarray(arrays[name]), allow_pickle=False)
     return buffer.getvalue()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # ------------------------------------------------------------------------- load

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from frontc.ir.errors import ShapeError
 from frontc.ir.schema import AttrSpec, In

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontc.ir.ops.common import (ACTIVATION_ATTRS, broadcast, float_input, need, pads_for, require,
-                                  spatial, window_out)
+from frontc.ir.ops.common import (
+    ACTIVATION_ATTRS,
+    broadcast,
+    float_input,
+    need,
+    pads_for,
+    require,
+    spatial,
+    window_out,
+)
 from frontc.ir.schema import AttrSpec, Ins, register_op
 
 WINDOW_ATTRS = {

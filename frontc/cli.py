@@ -1,0 +1,49 @@
+"""`frontc <verb>`: the command line. Errors a user can cause print one line and exit with 2."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from frontc.ir.errors import FrontcError
+
+# verb -> module in frontc.commands; each module has add_arguments(parser) and main(args) -> int
+COMMANDS = {
+    "info": "Summarize an IR graph: ops, params, inputs and outputs.",
+    "viz": "Render an IR graph to PNG, SVG, PDF or DOT with graphviz.",
+    "run": "Run an IR graph in the numpy reference interpreter.",
+    "ops": "List the IR's ops with their inputs and attributes.",
+    "demo": "Build the built-in default model, lower it to the IR, render it and run it.",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="frontc", description=(
+        "frontc: an IR-centric frontend compiler for deep-learning accelerators. "
+        "Errors in inputs are reported on one line with exit status 2."))
+    from frontc import __version__
+    parser.add_argument("--version", action="version", version=f"frontc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for verb, help_text in COMMANDS.items():
+        module = importlib.import_module(f"frontc.commands.{verb}")
+        cmd = sub.add_parser(verb, help=help_text, description=module.__doc__ or help_text)
+        module.add_arguments(cmd)
+        cmd.set_defaults(handler=module.main)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except FrontcError as exc:
+        print(f"frontc {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"frontc {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Run an IR graph in the numpy reference interpreter on inputs from .npy files."""
+from __future__ import annotations
+
+import argparse
+
+from frontc.commands.common import named_paths, read_graph, read_npy, write_npy, write_npz
+from frontc.interpreter import run
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--graph", required=True, help="an IR *_graph.json")
+    parser.add_argument("--params", help="its *_params.npz (default: next to the graph)")
+    parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy",
+                        help="input array; NAME=X.npy per input when the graph has several")
+    parser.add_argument("--output_npy", "--output-npy", action="append", default=[],
+                        metavar="[NAME=]Y.npy", help="where to write outputs (NAME=Y.npy per output)")
+    parser.add_argument("--trace", metavar="TRACE.npz",
+                        help="also write every intermediate tensor to this .npz")
+
+
+def main(args: argparse.Namespace) -> int:
+    graph = read_graph(args.graph, args.params)
+    feeds = {name: read_npy(path)
+             for name, path in named_paths(args.input_npy, graph.input_names, "--input_npy").items()}
+    targets = named_paths(args.output_npy, list(graph.outputs), "--output_npy")
+    values = run(graph, feeds, trace=bool(args.trace), progress=True)
+    for name in graph.outputs:
+        value = values[name]
+        print(f"{name}: {value.dtype}{list(value.shape)} min={value.min():.6g} max={value.max():.6g}")
+        if name in targets:
+            write_npy(targets[name], value)
+            print(f"  wrote {targets[name]}")
+    if args.trace:
+        write_npz(args.trace, values)
+        print(f"wrote {len(values)} tensors to {args.trace}")
+    return 0
