@@ -3,10 +3,10 @@
 Importing frontc never imports torch, TensorFlow or mxnet: frameworks are
 imported lazily by the frontend or backend that needs them.
 """
-from frontc.ir import Graph, Node, TensorSpec, load_graph, save_graph
-from frontc.ir.errors import FrontcError
 from frontc.frontends import load
 from frontc.interpreter import run
+from frontc.ir import Graph, Node, TensorSpec, load_graph, save_graph
+from frontc.ir.errors import FrontcError
 
 __version__ = "0.1.0"
 

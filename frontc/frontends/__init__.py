@@ -6,7 +6,8 @@ imported only when used, so that importing frontc never imports a framework.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph

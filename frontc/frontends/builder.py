@@ -1,7 +1,8 @@
 """GraphBuilder: what every frontend uses to emit IR nodes with unique, traceable names."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from frontc.ir.errors import UnsupportedOpError
 

@@ -1,7 +1,8 @@
 """Kernel registry: one numpy function per IR op, ``fn(inputs, attrs) -> array | list``."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -1,8 +1,9 @@
 """A Case: a real source model, a seeded input, and the source framework's own output on it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
