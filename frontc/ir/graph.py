@@ -260,6 +260,25 @@ class Graph:
                 self.tensors.pop(t, None)
         self.invalidate()
 
+    def absorb(self, node: Node, follower: Node) -> None:
+        """Fuse ``follower`` into ``node``: ``node`` takes over the follower's output name.
+
+        The caller has checked that the follower is the only reader of ``node``'s
+        single output and that this output is not a graph output. The fused
+        node's ``meta['fused']`` lists what it absorbed, so tensor names stay
+        comparable with the unfused graph.
+        """
+        if len(node.outputs) != 1 or len(follower.outputs) != 1:
+            raise GraphError(f"cannot fuse '{follower.name}' into '{node.name}': one output each")
+        old = node.outputs[0]
+        self.nodes.remove(follower)
+        node.outputs = list(follower.outputs)
+        node.meta.setdefault("fused", []).append({"name": follower.name, "op": follower.op,
+                                                  "output": follower.outputs[0]})
+        node.meta["fused"].extend(follower.meta.get("fused", []))
+        self.tensors.pop(old, None)
+        self.invalidate()
+
     def remove_unused_params(self) -> list[str]:
         """Drop params no node reads; returns their names."""
         used = {t for node in self.nodes for t in node.inputs} | set(self.outputs)
