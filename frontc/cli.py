@@ -13,6 +13,7 @@ COMMANDS = {
     "viz": "Render an IR graph to PNG, SVG, PDF or DOT with graphviz.",
     "run": "Run an IR graph in the numpy reference interpreter.",
     "ops": "List the IR's ops with their inputs and attributes.",
+    "compile": "Compile a model into IR_for_reconstruct and IR_fused_for_CModel.",
     "demo": "Build the built-in default model, lower it to the IR, render it and run it.",
 }
 

@@ -1,0 +1,33 @@
+"""Compile a model into the checklist's IR files: IR_for_reconstruct_* and IR_fused_for_CModel_*.
+
+MODEL is a file, a directory, or a model-zoo name (gluoncv names for mxnet, e.g. resnet50_v1b).
+The six files (graph JSON, PNG and params NPZ of each IR) and compile_report.txt are written to
+the output folder only when compilation succeeded.
+"""
+from __future__ import annotations
+
+import argparse
+
+from frontc.compiler import compile_model, parse_input_shapes
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("framework", choices=["mxnet", "torch", "tf", "onnx"], help="source framework")
+    parser.add_argument("model", help="model file, directory or zoo name")
+    parser.add_argument("epoch", nargs="?", type=int, help="MXNet checkpoint epoch (NAME-%%04d.params)")
+    parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
+                        help="fix an input's shape (repeat per input)")
+    parser.add_argument("-o", "--output", default="moffett_ir", help="output folder (default: moffett_ir)")
+    parser.add_argument("--force", action="store_true", help="replace IR files already in the folder")
+    parser.add_argument("--no-png", action="store_true", help="skip rendering the graphs")
+    parser.add_argument("--debug", action="store_true", help="lint the graph after every pass")
+
+
+def main(args: argparse.Namespace) -> int:
+    result = compile_model(args.framework, args.model, out_dir=args.output, epoch=args.epoch,
+                           input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
+                           render=not args.no_png, debug=args.debug, progress=True)
+    print("\n".join(result.summary().splitlines()[:5]))
+    for path in result.files:
+        print(f"wrote {path}")
+    return 0
