@@ -1,0 +1,187 @@
+"""Model complexity over the IR: parameter counts, nnz and sparsity, MACs, dense and sparse FLOPs.
+
+Definitions (also printed by ``frontc complexity --help``):
+- A MAC (multiply-accumulate) counts as ``flops_per_mac`` FLOPs: 2 by default (one multiply, one add,
+  as torch.utils.flop_counter counts); pass 1 to count MACs as FLOPs.
+- Conv: MACs = N * out_positions * C_out * (C_in / group) * kernel_size. ConvTranspose: MACs =
+  N * in_positions * C_in * (C_out / group) * kernel_size. Dense: MACs = rows * in * out.
+  Gemm / MatMul: MACs = batch * M * N * K.
+- Everything else is counted per element with the cost in ``ELEMENT_COST`` (FLOPs per output
+  element, or per input element for pooling and reductions). A bias, a residual add and a fused
+  activation of a Conv/ConvTranspose/Dense add their elementwise cost to that node.
+- Sparse FLOPs: only MACs whose weight is nonzero count: each nonzero weight of a Conv / Dense /
+  Gemm / MatMul contributes one MAC per output position it is applied at (per input position for
+  ConvTranspose); grouped and depthwise convolutions included. Elementwise costs are the same as dense.
+- nnz and sparsity count the weights of Conv, ConvTranspose, Dense, Gemm and MatMul (not biases,
+  not BatchNorm statistics); with ``all_params`` every param counts.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from frontc.ir.graph import Graph, Node
+from frontc.ir.infer import infer_shapes, node_attrs
+
+LINEAR_OPS = ("Conv", "ConvTranspose", "Dense", "Gemm", "MatMul")
+
+# FLOPs per output element (per input element for the ops in PER_INPUT_ELEMENT)
+ELEMENT_COST = {
+    "Add": 1, "Sub": 1, "Mul": 1, "Div": 1, "Pow": 1, "Max": 1, "Min": 1, "Sqrt": 1, "Exp": 1, "Log": 1,
+    "Neg": 1, "Abs": 1, "Reciprocal": 1, "Floor": 1, "Ceil": 1,
+    "Relu": 1, "Relu6": 2, "Clip": 2, "LeakyRelu": 2, "PRelu": 2, "Elu": 3, "Tanh": 4, "Sigmoid": 4,
+    "HardSigmoid": 4, "HardSwish": 5, "Swish": 5, "Softmax": 3,
+    "BatchNorm": 2, "LRN": 5, "Resize": 4,
+    "GlobalAvgPool": 1, "GlobalMaxPool": 1, "ReduceMean": 1, "ReduceSum": 1, "ReduceMax": 1, "ReduceMin": 1,
+}
+PER_INPUT_ELEMENT = ("GlobalAvgPool", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin")
+
+
+@dataclass
+class LayerCost:
+    """The complexity of one IR node."""
+
+    name: str
+    op: str
+    output_shape: tuple[int, ...]
+    params: int
+    weights: int
+    nnz: int
+    macs: int
+    sparse_macs: int
+    element_flops: int
+    dense_flops: float = 0.0
+    sparse_flops: float = 0.0
+
+    @property
+    def sparsity(self) -> float:
+        return 1.0 - self.nnz / self.weights if self.weights else 0.0
+
+
+@dataclass
+class Complexity:
+    """Totals and per-layer costs of a graph."""
+
+    layers: list[LayerCost]
+    flops_per_mac: int
+    all_params: bool
+
+    @property
+    def nnz(self) -> int:
+        return sum(layer.nnz for layer in self.layers)
+
+    @property
+    def counted(self) -> int:
+        return sum(layer.weights for layer in self.layers)
+
+    @property
+    def sparsity(self) -> float:
+        return 1.0 - self.nnz / self.counted if self.counted else 0.0
+
+    @property
+    def macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def dense_flops(self) -> float:
+        return float(sum(layer.dense_flops for layer in self.layers))
+
+    @property
+    def sparse_flops(self) -> float:
+        return float(sum(layer.sparse_flops for layer in self.layers))
+
+    def line(self) -> str:
+        """The checklist's summary line."""
+        return (f"nnz: {self.nnz}, sparsity: {self.sparsity}, dense_flops: {self.dense_flops}, "
+                f"sparse_flops: {self.sparse_flops}")
+
+    def as_dict(self) -> dict:
+        layers = []
+        for layer in self.layers:
+            row = asdict(layer)
+            row["output_shape"] = list(layer.output_shape)
+            row["sparsity"] = layer.sparsity
+            row["share"] = layer.dense_flops / self.dense_flops if self.dense_flops else 0.0
+            layers.append(row)
+        return {"nnz": self.nnz, "weights": self.counted, "sparsity": self.sparsity, "macs": self.macs,
+                "dense_flops": self.dense_flops, "sparse_flops": self.sparse_flops,
+                "flops_per_mac": self.flops_per_mac, "all_params": self.all_params, "layers": layers}
+
+
+def weight_input(node: Node) -> int | None:
+    """Index of the node's weight input (the kernel of a linear op), if it has one."""
+    return 1 if node.op in LINEAR_OPS else None
+
+
+def _linear_macs(graph: Graph, node: Node, weight: np.ndarray | None) -> tuple[int, int]:
+    """(dense MACs, MACs with a nonzero weight) of a Conv / ConvTranspose / Dense / Gemm / MatMul.
+
+    Each weight element is applied once per "use": per output position for Conv, per input
+    position for ConvTranspose, per row for Dense, Gemm and MatMul.
+    """
+    x = graph.spec(node.inputs[0]).shape
+    out = graph.spec(node.outputs[0]).shape
+    size = math.prod(graph.spec(node.inputs[1]).shape)
+    if node.op == "MatMul":
+        dense = math.prod(out) * x[-1]
+        if weight is None or weight.ndim > 2:
+            return dense, dense
+        uses = math.prod(out) if weight.ndim == 1 else math.prod(out[:-1])
+    else:
+        uses = {"Conv": out[0] * math.prod(out[2:]), "ConvTranspose": x[0] * math.prod(x[2:]),
+                "Dense": math.prod(x[:-1]), "Gemm": out[0]}[node.op]
+        dense = uses * size
+    return dense, uses * int(np.count_nonzero(weight)) if weight is not None else dense
+
+
+def _element_flops(graph: Graph, node: Node) -> int:
+    out = math.prod(graph.spec(node.outputs[0]).shape)
+    if node.op in ("MaxPool", "AvgPool"):
+        return out * math.prod(node_attrs(node)["kernel_shape"])
+    if node.op in PER_INPUT_ELEMENT:
+        return math.prod(graph.spec(node.inputs[0]).shape)
+    if node.op in LINEAR_OPS:
+        a = node_attrs(node)
+        extra = 0
+        if len(node.inputs) > 2 and node.inputs[2]:
+            extra += 1
+        if len(node.inputs) > 3 and node.inputs[3]:
+            extra += 1
+        if a.get("activation"):
+            extra += ELEMENT_COST[a["activation"]]
+        return out * extra
+    return out * ELEMENT_COST.get(node.op, 0)
+
+
+def complexity(graph: Graph, *, flops_per_mac: int = 2, all_params: bool = False) -> Complexity:
+    """Per-layer and total complexity of ``graph`` (either IR)."""
+    if flops_per_mac not in (1, 2):
+        raise ValueError("flops_per_mac must be 1 or 2")
+    infer_shapes(graph)
+    layers = []
+    for node in graph.nodes:
+        params = [graph.params[t] for t in dict.fromkeys(node.inputs) if t in graph.params]
+        index = weight_input(node)
+        weight = graph.params.get(node.inputs[index]) if index is not None else None
+        counted = params if all_params else ([weight] if weight is not None else [])
+        macs, sparse_macs = _linear_macs(graph, node, weight) if node.op in LINEAR_OPS else (0, 0)
+        elements = _element_flops(graph, node)
+        layers.append(LayerCost(
+            node.name, node.op + (f"+{node.attrs['activation']}" if node.attrs.get("activation") else ""),
+            graph.spec(node.outputs[0]).shape, int(sum(p.size for p in params)),
+            int(sum(p.size for p in counted)), int(sum(np.count_nonzero(p) for p in counted)),
+            macs, sparse_macs, elements, float(flops_per_mac * macs + elements),
+            float(flops_per_mac * sparse_macs + elements)))
+    return Complexity(layers, flops_per_mac, all_params)
+
+
+def param_counts(graph: Graph) -> dict[str, int]:
+    """Values in params: ``total``; ``trainable`` (without BatchNorm running statistics);
+    ``weights`` (kernels of linear ops only)."""
+    statistics = {t for n in graph.nodes if n.op == "BatchNorm" for t in n.inputs[3:5]}
+    kernels = {n.inputs[1] for n in graph.nodes if n.op in LINEAR_OPS and n.inputs[1] in graph.params}
+    return {"total": int(sum(v.size for v in graph.params.values())),
+            "trainable": int(sum(v.size for k, v in graph.params.items() if k not in statistics)),
+            "weights": int(sum(graph.params[k].size for k in kernels))}

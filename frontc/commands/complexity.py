@@ -1,0 +1,55 @@
+"""Model complexity of an IR: nnz, sparsity, dense and sparse FLOPs, then a per-layer table.
+
+FLOPs: a multiply-accumulate (MAC) counts as 2 FLOPs (torch.utils.flop_counter's convention);
+--flops-per-mac 1 counts MACs instead. Conv: MACs = N x output positions x C_out x C_in/group x
+kernel size; ConvTranspose: per input position; Dense/Gemm/MatMul: rows x in x out. Other ops cost a
+fixed number of FLOPs per output element (pooling: kernel size per output; global pools and reductions:
+one per input element); a Conv/Dense's bias, residual and fused activation add theirs.
+Sparse FLOPs count only MACs whose weight is nonzero (each nonzero weight: one MAC per position it is
+applied at, grouped convolutions included); elementwise costs are unchanged.
+nnz and sparsity count the kernels of Conv, ConvTranspose, Dense, Gemm and MatMul: not biases nor
+BatchNorm statistics, unless --all-params.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+
+from frontc.analysis.complexity import complexity
+from frontc.commands.common import read_graph
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("--graph-json", "--graph_json", required=True, help="an IR *_graph.json")
+    parser.add_argument("--params-file", "--params_file", help="its *_params.npz (default: next to the graph)")
+    parser.add_argument("--flops-per-mac", type=int, choices=(1, 2), default=2,
+                        help="FLOPs per multiply-accumulate (default 2)")
+    parser.add_argument("--all-params", action="store_true",
+                        help="count every param (biases, BatchNorm) in nnz and sparsity")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--top", type=int, default=0, help="only the N most expensive layers in the table")
+
+
+def main(args: argparse.Namespace) -> int:
+    result = complexity(read_graph(args.graph_json, args.params_file), flops_per_mac=args.flops_per_mac,
+                        all_params=args.all_params)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=1))
+        return 0
+    print(result.line())
+    rows = result.as_dict()["layers"]
+    if args.top:
+        rows = sorted(rows, key=lambda r: -r["dense_flops"])[: args.top]
+    header = f"{'layer':32} {'op':18} {'output':>18} {'params':>10} {'nnz':>10} {'sparsity':>8} " \
+             f"{'MACs':>13} {'dense FLOPs':>14} {'sparse FLOPs':>14} {'share':>6}"
+    print(header)
+    for r in rows:
+        shape = "x".join(map(str, r["output_shape"]))
+        print(f"{r['name'][:32]:32} {r['op'][:18]:18} {shape:>18} {r['params']:>10,} {r['nnz']:>10,} "
+              f"{r['sparsity']:8.4f} {r['macs']:>13,} {r['dense_flops']:>14,.0f} {r['sparse_flops']:>14,.0f} "
+              f"{r['share']:6.1%}")
+    print(f"{'total':32} {'':18} {'':>18} {sum(r['params'] for r in result.as_dict()['layers']):>10,} "
+          f"{result.nnz:>10,} {result.sparsity:8.4f} {result.macs:>13,} {result.dense_flops:>14,.0f} "
+          f"{result.sparse_flops:>14,.0f}")
+    return 0
