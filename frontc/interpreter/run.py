@@ -35,7 +35,7 @@ def check_feeds(graph: Graph, feeds: Mapping[str, Any] | np.ndarray) -> dict[str
                               "or reshape the input")
         if not np.can_cast(value.dtype, spec.dtype, casting="same_kind"):
             raise OptionError(f"input '{spec.name}' expects {spec.dtype}, got {value.dtype}")
-        out[spec.name] = np.ascontiguousarray(value, dtype=spec.dtype)
+        out[spec.name] = np.asarray(value, dtype=spec.dtype, order="C")  # keeps 0-d feeds 0-d
     return out
 
 

@@ -1,7 +1,6 @@
 """Conv (with bias, residual and fused activation) and ConvTranspose."""
 from __future__ import annotations
 
-import string
 from typing import Any
 
 import numpy as np
@@ -9,6 +8,11 @@ import numpy as np
 from frontc.interpreter.kernels.elementwise import fused_activation
 from frontc.interpreter.kernels.windows import geometry, pad_spatial, windows
 from frontc.interpreter.registry import kernel
+
+
+def _subscripts(n: int) -> tuple[str, str]:
+    """einsum letters for ``n`` output and kernel axes, apart from n, g, c and m."""
+    return "stuvwxyz"[:n], "STUVWXYZ"[:n]
 
 
 def _optional(ins: list[Any], i: int) -> np.ndarray | None:
@@ -30,7 +34,7 @@ def conv(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
         y = (matrix @ w.reshape(filters, -1).T).reshape(batch, *out, filters)
         y = np.moveaxis(y, -1, 1)
     else:
-        o, k = string.ascii_lowercase[:n], string.ascii_uppercase[:n]
+        o, k = _subscripts(n)
         grouped = cols.reshape(batch, group, channels // group, *out, *w.shape[2:])
         wg = w.reshape(group, filters // group, *w.shape[1:])
         y = np.einsum(f"ngc{o}{k},gmc{k}->ngm{o}", grouped, wg, optimize=True)
@@ -54,7 +58,7 @@ def conv_transpose(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
     batch, channels, size = x.shape[0], x.shape[1], x.shape[2:]
     kernel_size = w.shape[2:]
     filters = w.shape[1] * group
-    o, k = string.ascii_lowercase[:n], string.ascii_uppercase[:n]
+    o, k = _subscripts(n)
     xg = x.reshape(batch, group, channels // group, *size)
     wg = w.reshape(group, channels // group, w.shape[1], *kernel_size)
     # contributions[n, g, m, *kernel, *in]: every input pixel times every kernel tap

@@ -1,7 +1,8 @@
 """Arithmetic with broadcasting, unary math and activations (standalone and fused)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -17,8 +18,9 @@ def _keep_dtype(fn: Callable[[np.ndarray, np.ndarray], np.ndarray]):
 
 
 def _divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    if np.issubdtype(x.dtype, np.integer):
-        return np.trunc(x / y).astype(x.dtype)  # C-style integer division, as in ONNX
+    if np.issubdtype(x.dtype, np.integer):  # C-style division (toward zero), as in ONNX
+        q = np.floor_divide(x, y)
+        return q + ((q * y != x) & ((x < 0) != (y < 0)))
     return np.divide(x, y)
 
 
@@ -29,7 +31,7 @@ for _op, _fn in {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": _
 for _op, _fn in {"Sqrt": np.sqrt, "Exp": np.exp, "Log": np.log, "Neg": np.negative,
                  "Abs": np.abs, "Reciprocal": np.reciprocal, "Floor": np.floor,
                  "Ceil": np.ceil}.items():
-    kernel(_op)(lambda ins, a, fn=_fn: fn(ins[0]))
+    kernel(_op)(lambda ins, a, fn=_fn: np.asarray(fn(ins[0])))  # ufuncs give 0-d input a scalar
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -64,7 +66,7 @@ ACTIVATIONS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 for _op in ACTIVATIONS:
-    kernel(_op)(lambda ins, a, fn=ACTIVATIONS[_op]: fn(ins[0], **a).astype(ins[0].dtype, copy=False))
+    kernel(_op)(lambda ins, a, fn=ACTIVATIONS[_op]: np.asarray(fn(ins[0], **a), dtype=ins[0].dtype))
 
 
 def fused_activation(x: np.ndarray, a: dict[str, Any]) -> np.ndarray:

@@ -45,7 +45,7 @@ def gemm(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
 
 @kernel("MatMul")
 def matmul(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
-    return np.matmul(ins[0], ins[1])
+    return np.asarray(np.matmul(ins[0], ins[1]))  # 1-d @ 1-d gives a numpy scalar
 
 
 @kernel("LRN")

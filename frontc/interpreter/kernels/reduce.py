@@ -1,8 +1,6 @@
 """ReduceMean, ReduceSum, ReduceMax, ReduceMin."""
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from frontc.interpreter.registry import kernel

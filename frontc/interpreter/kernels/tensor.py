@@ -86,7 +86,7 @@ def pad(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
 
 @kernel("Gather")
 def gather(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
-    return np.take(ins[0], ins[1], axis=a["axis"])
+    return np.asarray(np.take(ins[0], ins[1], axis=a["axis"]))  # a 0-d result is a scalar
 
 
 @kernel("Shape")
