@@ -14,6 +14,8 @@ COMMANDS = {
     "run": "Run an IR graph in the numpy reference interpreter.",
     "ops": "List the IR's ops with their inputs and attributes.",
     "compile": "Compile a model into IR_for_reconstruct and IR_fused_for_CModel.",
+    "reconstruct": "Rebuild an IR in PyTorch or TensorFlow and compare it with a result.",
+    "diff": "Per-layer divergence between two runs of the same IR (interpreter, torch, tf).",
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
     "demo": "Build the built-in default model, lower it to the IR, render it and run it.",
 }

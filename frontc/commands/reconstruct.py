@@ -1,0 +1,47 @@
+"""Rebuild an IR as a PyTorch module or a TensorFlow/Keras model, run it on input.npy and compare
+with result.npy. Exit status 1 when rel_max = max|diff| / max|result| is over the threshold.
+
+--save_path: torch writes a TorchScript file; tf writes a frozen GraphDef (.pb), a TFLite model
+(.tflite) or a SavedModel folder (any other name).
+"""
+from __future__ import annotations
+
+import argparse
+
+from frontc.commands.common import read_graph, read_npy
+from frontc.ir.errors import OptionError
+from frontc.reconstruction import TARGETS, check_reconstruction, to_ir_layout
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", choices=TARGETS, help="framework to rebuild the IR in")
+    parser.add_argument("--graph", required=True, help="an IR *_graph.json")
+    parser.add_argument("--params", help="its *_params.npz (default: next to the graph)")
+    parser.add_argument("--input_npy", "--input-npy", required=True, help="input array (.npy)")
+    parser.add_argument("--result_npy", "--result-npy", required=True,
+                        help="the expected output (.npy), from any framework")
+    parser.add_argument("--save_path", "--save-path", help="also save the reconstructed model here")
+    parser.add_argument("--threshold", type=float, default=1e-3, help="largest accepted rel_max (1e-3)")
+    parser.add_argument("--input-layout", choices=("auto", "NCHW", "NHWC"), default="auto",
+                        help="layout of input.npy and result.npy (auto: NHWC only when the shape says so)")
+
+
+def main(args: argparse.Namespace) -> int:
+    graph = read_graph(args.graph, args.params)
+    if len(graph.inputs) != 1:
+        raise OptionError(f"the graph has {len(graph.inputs)} inputs", hint="use the Python API for several")
+    spec = graph.inputs[0]
+    x, result = read_npy(args.input_npy), read_npy(args.result_npy)
+    feeds = {spec.name: to_ir_layout(x, spec.shape, args.input_layout, args.input_npy)}
+    if feeds[spec.name] is not x:
+        print(f"note: {args.input_npy} is NHWC; transposed to the IR's NCHW")
+    out_shape = graph.spec(graph.outputs[0]).shape
+    expected = to_ir_layout(result, out_shape, args.input_layout, args.result_npy) if result.ndim == 4 else result
+    check = check_reconstruction(args.target, graph, feeds, expected, threshold=args.threshold,
+                                 save_path=args.save_path)
+    print(f"{args.target} reconstruction of {graph.name}: {check.distance}")
+    print(f"distance (rel_max) {check.distance.rel_max:.3e} {'<=' if check.passed else '>'} "
+          f"threshold {args.threshold:g}: {'PASS' if check.passed else 'FAIL'}")
+    if check.saved:
+        print(f"saved {check.saved}")
+    return 0 if check.passed else 1

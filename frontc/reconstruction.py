@@ -1,0 +1,87 @@
+"""Rebuild an IR in PyTorch or TensorFlow, run it on an input, and measure the distance to a
+reference result (checklist step 5)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from frontc.analysis.distance import Distance, distance
+from frontc.ir.errors import OptionError
+from frontc.ir.graph import Graph
+
+TARGETS = ("torch", "tf")
+NCHW_TO_NHWC = (0, 2, 3, 1)
+NHWC_TO_NCHW = (0, 3, 1, 2)
+
+
+@dataclass
+class ReconstructionCheck:
+    target: str
+    distance: Distance
+    threshold: float
+    saved: Path | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.distance.rel_max <= self.threshold
+
+
+def to_ir_layout(value: np.ndarray, shape: tuple[int, ...], layout: str, what: str) -> np.ndarray:
+    """``value`` in the IR's layout: transposed from NHWC when asked, or when ``auto`` and only
+    the NHWC reading of its shape fits (the caller prints that it happened)."""
+    if layout == "NCHW" or value.shape == shape and layout == "auto":
+        if value.shape != shape:
+            raise OptionError(f"{what} has shape {list(value.shape)}, the IR expects {list(shape)}")
+        return value
+    if value.ndim == 4 and tuple(value.shape[i] for i in NHWC_TO_NCHW) == shape:
+        return np.ascontiguousarray(value.transpose(NHWC_TO_NCHW))
+    raise OptionError(f"{what} has shape {list(value.shape)}, the IR expects {list(shape)} (NCHW)",
+                      hint="give NCHW data, or NHWC data with --input-layout NHWC")
+
+
+def build(target: str, graph: Graph):
+    """The reconstructed model: an nn.Module (torch) or a keras.Model (tf)."""
+    if target == "torch":
+        from frontc.backends.torch import to_torch
+        return to_torch(graph)
+    if target == "tf":
+        from frontc.backends.tf import to_keras
+        return to_keras(graph)
+    raise OptionError(f"unknown reconstruction target '{target}'", hint=f"choose one of {list(TARGETS)}")
+
+
+def run_model(target: str, model, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    if target == "torch":
+        from frontc.backends.torch import run_torch
+        return run_torch(model, feeds)
+    from frontc.backends.tf import run_keras
+    return run_keras(model, feeds)
+
+
+def save_model(target: str, model, graph: Graph, path: Path, feeds: dict[str, np.ndarray]) -> Path:
+    """torch: a TorchScript file; tf: a frozen GraphDef (.pb), a TFLite file (.tflite) or a SavedModel dir."""
+    if target == "torch":
+        from frontc.backends.torch import save_torchscript
+        return save_torchscript(model, feeds, path)
+    from frontc.backends.tf import save_frozen_pb, save_saved_model, to_tflite
+    if path.suffix == ".pb":
+        return save_frozen_pb(model, path)
+    if path.suffix == ".tflite":
+        from frontc.ir.fileio import atomic_write
+        return atomic_write(path, to_tflite(model))
+    return save_saved_model(model, path)
+
+
+def check_reconstruction(target: str, graph: Graph, feeds: dict[str, np.ndarray], result: np.ndarray, *,
+                         threshold: float = 1e-3, save_path: str | None = None) -> ReconstructionCheck:
+    """Rebuild ``graph`` in ``target``, run it on ``feeds`` and compare its first output with ``result``."""
+    model = build(target, graph)
+    output = run_model(target, model, feeds)[graph.outputs[0]]
+    if output.shape != result.shape:
+        raise OptionError(f"the result has shape {list(result.shape)}, the model gives {list(output.shape)}")
+    check = ReconstructionCheck(target, distance(output, result), threshold)
+    if save_path:
+        check.saved = save_model(target, model, graph, Path(save_path), feeds)
+    return check
