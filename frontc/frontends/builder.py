@@ -45,7 +45,7 @@ class GraphBuilder:
         elif array.dtype == np.float64:
             array = array.astype(np.float32)
         name = self.unique(name)
-        self.graph.params[name] = np.ascontiguousarray(array)
+        self.graph.params[name] = np.require(array, requirements="C")  # keeps 0-d arrays 0-d
         return name
 
     def add(self, op: str, inputs: Sequence[str], attrs: dict[str, Any] | None = None, *,

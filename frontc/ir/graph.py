@@ -174,7 +174,7 @@ class Graph:
     def add_param(self, name: str, value: np.ndarray) -> str:
         """Store ``value`` as a param called ``name`` (made unique); returns the name used."""
         name = name if name not in self.tensor_names() else self.unique_name(name)
-        self.params[name] = np.ascontiguousarray(value)
+        self.params[name] = np.require(value, requirements="C")
         return name
 
     def insert_node(self, node: Node, *, before: Node | None = None,

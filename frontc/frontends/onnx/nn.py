@@ -1,0 +1,37 @@
+"""ONNX layers with weights or neighbourhoods: BatchNormalization, Gemm, MatMul, LRN."""
+from __future__ import annotations
+
+from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode, Value
+from frontc.ir.errors import UnsupportedOpError
+
+
+@REGISTRY.register("BatchNormalization", since=1)
+def batch_norm(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX BatchNormalization in inference mode -> BatchNorm."""
+    if node.attr("training_mode", 0) or node.attr("spatial", 1) != 1:
+        raise UnsupportedOpError("BatchNormalization in training mode or with spatial=0 is not "
+                                 "supported", node=node.name, hint="export the model in eval mode")
+    inputs = [ctx.x(node, i) for i in range(5)]
+    return ctx.emit(node, "BatchNorm", inputs, {"epsilon": float(node.attr("epsilon", 1e-5))})
+
+
+@REGISTRY.register("Gemm", since=1)
+def gemm(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX Gemm: alpha * A' @ B' + beta * C."""
+    attrs = {"alpha": float(node.attr("alpha", 1.0)), "beta": float(node.attr("beta", 1.0)),
+             "transA": node.attr("transA", 0), "transB": node.attr("transB", 0)}
+    return ctx.emit(node, "Gemm", [ctx.x(node, 0), ctx.x(node, 1), ctx.x(node, 2)], attrs)
+
+
+@REGISTRY.register("MatMul", since=1)
+def matmul(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX MatMul (numpy.matmul semantics)."""
+    return ctx.emit(node, "MatMul", [ctx.x(node, 0), ctx.x(node, 1)])
+
+
+@REGISTRY.register("LRN", since=1)
+def lrn(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX LRN across channels."""
+    attrs = {"size": node.attrs["size"], "alpha": float(node.attr("alpha", 1e-4)),
+             "beta": float(node.attr("beta", 0.75)), "bias": float(node.attr("bias", 1.0))}
+    return ctx.emit(node, "LRN", [ctx.x(node, 0)], attrs)
