@@ -79,15 +79,15 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
     steps = _progress(progress)
     options = {} if epoch is None else {"epoch": epoch}
     start = time.perf_counter()
-    steps.set_description("importing")
+    steps.set_description("importing", refresh=False)
     graph = load(model, framework, input_shapes=input_shapes, **options)
     import_seconds = time.perf_counter() - start
     steps.update()
-    steps.set_description("compiling")
+    steps.set_description("compiling", refresh=False)
     result = compile_graph(graph, debug=debug)
     result.seconds = {"import": import_seconds, **result.seconds}
     steps.update()
-    steps.set_description("writing")
+    steps.set_description("writing", refresh=False)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".compile-") as tmp:
         start = time.perf_counter()

@@ -30,6 +30,19 @@ def framework_module(framework: str):
     return importlib.import_module(FRAMEWORKS[key])
 
 
+def resolve_input_shapes(input_shapes: dict[str, Sequence[int]] | None,
+                         names: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """Input shapes by input name; the key ``""`` (a shape given without a name) means the
+    model's only input."""
+    shapes = {name: tuple(int(d) for d in shape) for name, shape in (input_shapes or {}).items()}
+    if "" in shapes:
+        if len(names) != 1:
+            raise OptionError(f"a shape without an input name fits only single-input models; this one "
+                              f"has inputs {list(names)}", hint="write --input-shape NAME=dims")
+        shapes[names[0]] = shapes.pop("")
+    return shapes
+
+
 def load(source: Any, framework: str, input_shapes: dict[str, Sequence[int]] | None = None,
          **options: Any) -> Graph:
     """Lower ``source`` (a model object, file, directory or zoo name) into a linted IR graph."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from frontc.frontends import resolve_input_shapes
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.onnx.context import REGISTRY, Const, Context, OnnxNode
 from frontc.ir.errors import ModelLoadError, OptionError
@@ -104,7 +105,7 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
 
     weights = {t.name for t in model.graph.initializer}
     inputs = [v for v in model.graph.input if v.name not in weights]
-    shapes = dict(input_shapes or {})
+    shapes = resolve_input_shapes(input_shapes, [v.name for v in inputs])
     unknown = sorted(set(shapes) - {v.name for v in inputs})
     if unknown:
         raise OptionError(f"input_shapes names {unknown}, which are not inputs of the model",

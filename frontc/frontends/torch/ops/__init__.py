@@ -1,0 +1,2 @@
+"""aten converters by op family; importing this package registers them all."""
+from frontc.frontends.torch.ops import activation, arith, nn, reduce, tensor  # noqa: F401

@@ -1,0 +1,49 @@
+"""Both pipelines on real networks: the interpreter's output on each compiled IR equals the source
+framework's own output (the Case's reference) at max|diff| <= 1e-5 x max|ref|, with identical top-1."""
+import pytest
+
+import frontc
+from frontc.analysis.distance import distance
+from frontc.compiler import compile_graph
+from frontc.passes.fusion import FuseActivation
+from frontc.testing import onnx_cases
+
+RTOL = 1e-5
+
+
+def _params():
+    for name in onnx_cases.cases():
+        slow = name.removeprefix("light_") not in onnx_cases.FAST_MODELS
+        yield pytest.param("onnx", name, marks=[pytest.mark.slow] if slow else [], id=f"onnx-{name}")
+
+
+def _case(framework, name):
+    return {"onnx": onnx_cases}[framework].cases()[name]()
+
+
+def unfused_activations(graph):
+    """Standalone activations whose producer is a Conv/ConvTranspose/Dense they could fuse into."""
+    found = []
+    for node in graph.nodes:
+        if node.op in FuseActivation.ops:
+            producer = graph.producer(node.inputs[0])
+            if producer is not None and producer.op in ("Conv", "ConvTranspose", "Dense") \
+                    and len(graph.consumers(producer.outputs[0])) == 1:
+                found.append(node.name)
+    return found
+
+
+@pytest.mark.parametrize("framework, name", list(_params()))
+def test_compiled_irs_match_the_source_framework(framework, name):
+    case = _case(framework, name)
+    graph = frontc.load(case.source, framework, input_shapes=case.input_shapes, **case.options)
+    result = compile_graph(graph, debug=True)
+    for ir in (result.reconstruct, result.cmodel):
+        outputs = frontc.run(ir, case.feeds)
+        for tensor, reference in zip(ir.outputs, case.reference):
+            d = distance(outputs[tensor], reference)
+            assert d.within(RTOL), f"{ir.name} {tensor}: {d}"
+    fused_ops = {n.op for n in result.cmodel.nodes}
+    assert not fused_ops & {"BatchNorm", "Identity", "Dropout"}
+    assert unfused_activations(result.cmodel) == []
+    assert len(result.cmodel.nodes) < len(result.reconstruct.nodes)

@@ -1,0 +1,74 @@
+"""frontc compile: the six checklist files, written only on success, byte-identical on a rerun."""
+import filecmp
+
+import numpy as np
+import onnx
+import pytest
+from onnx import helper
+
+import frontc
+from frontc.cli import main
+from frontc.compiler import OUTPUT_FILES, REPORT, parse_input_shapes
+from frontc.ir.errors import OptionError
+from frontc.testing.onnx_cases import light_case
+
+
+@pytest.fixture(scope="module")
+def squeezenet(tmp_path_factory):
+    case = light_case("squeezenet")
+    path = tmp_path_factory.mktemp("model") / "squeezenet.onnx"
+    onnx.save(case.source, str(path))
+    return case, path
+
+
+def test_compile_writes_the_six_files_and_they_reproduce_the_model(squeezenet, tmp_path, capsys):
+    case, path = squeezenet
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path / "moffett_ir")]) == 0
+    out = tmp_path / "moffett_ir"
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES + [REPORT])
+    assert "nodes: imported 68" in (out / REPORT).read_text()
+    for prefix in ("IR_for_reconstruct", "IR_fused_for_CModel"):
+        graph = frontc.load_graph(out / f"{prefix}_graph.json")
+        (y,) = frontc.run(graph, case.feeds).values()
+        err = np.abs(y - case.reference[0]).max()
+        assert err <= 1e-5 * np.abs(case.reference[0]).max()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_compiling_twice_gives_identical_files(squeezenet, tmp_path):
+    _, path = squeezenet
+    for name in ("a", "b"):
+        assert main(["compile", "onnx", str(path), "-o", str(tmp_path / name)]) == 0
+    for name in OUTPUT_FILES + [REPORT]:
+        if name != REPORT:  # the report holds timings
+            assert filecmp.cmp(tmp_path / "a" / name, tmp_path / "b" / name, shallow=False), name
+
+
+def test_existing_output_needs_force(squeezenet, tmp_path, capsys):
+    _, path = squeezenet
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 0
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 2
+    assert "already holds" in capsys.readouterr().err
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png", "--force"]) == 0
+
+
+def test_failed_compile_writes_nothing(tmp_path, capsys):
+    node = helper.make_node("TopK", ["x", "k"], ["v", "i"])
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("v", onnx.TensorProto.FLOAT, [1, 2])],
+                              [helper.make_tensor("k", onnx.TensorProto.INT64, [1], [2])])
+    path = tmp_path / "topk.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path / "ir")]) == 2
+    err = capsys.readouterr().err
+    assert "TopK x1" in err and err.count("\n") == 1
+    assert not (tmp_path / "ir").exists() or not any((tmp_path / "ir").iterdir())
+
+
+def test_parse_input_shapes():
+    assert parse_input_shapes(["data=1,3,224,224"]) == {"data": (1, 3, 224, 224)}
+    assert parse_input_shapes(["1x3x8x8"]) == {"": (1, 3, 8, 8)}
+    with pytest.raises(OptionError, match="positive sizes"):
+        parse_input_shapes(["data=1,0,3"])
+    with pytest.raises(OptionError, match="name each input"):
+        parse_input_shapes(["1,2", "3,4"])
