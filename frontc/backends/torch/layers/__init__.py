@@ -1,0 +1,12 @@
+"""Layer factories, one module per op family; importing registers them all."""
+from frontc.backends.torch.layers import (  # noqa: F401
+    activation,
+    conv,
+    elementwise,
+    nn,
+    pool,
+    reduce,
+    resize,
+    select,
+    tensor,
+)

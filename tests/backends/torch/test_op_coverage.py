@@ -1,0 +1,69 @@
+"""Every IR op has a torch layer, and a one-node graph of it equals the interpreter (the
+family tests go through each op's attributes; this one fails as soon as the IR gains an op)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from frontc.backends.torch.registry import layer_ops
+from frontc.ir import known_ops
+from frontc.ir.ops.elementwise import ACTIVATION_OPS, BINARY_OPS, UNARY_OPS
+from frontc.ir.ops.reduce import REDUCE_OPS
+from tests.backends.torch.util import check_op
+from tests.interpreter.onnx_single_op import randn
+
+X = randn(2, 4, 6, 6)
+POSITIVE = np.abs(X) + np.float32(0.1)
+BN = {name: np.abs(randn(4, seed=i)) + np.float32(0.5) for i, name in enumerate(("s", "b", "m", "v"))}
+
+# op -> (inputs, feeds, params, attrs, kind, outputs)
+SMOKE = {
+    **{op: (["x"], {"x": X}, {}, {}, "exact", 1) for op in ACTIVATION_OPS},
+    **{op: (["x"], {"x": POSITIVE}, {}, {}, "exact", 1) for op in UNARY_OPS},
+    **{op: (["x", "c"], {"x": POSITIVE}, {"c": randn(6, seed=1) + 2}, {}, "exact", 1) for op in BINARY_OPS},
+    **{op: (["x"], {"x": X}, {}, {"axes": [2, 3]}, "compute", 1) for op in REDUCE_OPS},
+    "Conv": (["x", "w", "b"], {"x": X}, {"w": randn(3, 4, 3, 3, seed=1), "b": randn(3, seed=2)},
+             {"pads": [1, 1, 1, 1]}, "compute", 1),
+    "ConvTranspose": (["x", "w"], {"x": X}, {"w": randn(4, 3, 2, 2, seed=1)}, {"strides": [2, 2]}, "compute", 1),
+    "BatchNorm": (["x", *BN], {"x": X}, BN, {}, "compute", 1),
+    "Dense": (["x", "w"], {"x": X}, {"w": randn(5, 6, seed=1)}, {"activation": "Relu"}, "compute", 1),
+    "Gemm": (["a", "b"], {"a": randn(3, 4)}, {"b": randn(4, 5, seed=1)}, {}, "compute", 1),
+    "MatMul": (["x", "w"], {"x": X}, {"w": randn(6, 2, seed=1)}, {}, "compute", 1),
+    "MaxPool": (["x"], {"x": X}, {}, {"kernel_shape": [3, 3], "strides": [2, 2]}, "exact", 1),
+    "AvgPool": (["x"], {"x": X}, {}, {"kernel_shape": [2, 2]}, "compute", 1),
+    "GlobalAvgPool": (["x"], {"x": X}, {}, {}, "compute", 1),
+    "GlobalMaxPool": (["x"], {"x": X}, {}, {}, "exact", 1),
+    "LRN": (["x"], {"x": X}, {}, {"size": 3}, "compute", 1),
+    "PRelu": (["x", "s"], {"x": X}, {"s": randn(4, 1, 1, seed=1)}, {}, "exact", 1),
+    "Softmax": (["x"], {"x": X}, {}, {"axis": 1}, "exact", 1),
+    "Identity": (["x"], {"x": X}, {}, {}, "exact", 1),
+    "Dropout": (["x"], {"x": X}, {}, {}, "exact", 1),
+    "Cast": (["x"], {"x": X * 10}, {}, {"to": "int32"}, "exact", 1),
+    "Concat": (["x", "x"], {"x": X}, {}, {"axis": 1}, "exact", 1),
+    "Split": (["x"], {"x": X}, {}, {"axis": 1, "split": [1, 3]}, "exact", 2),
+    "Slice": (["x"], {"x": X}, {}, {"starts": [5], "ends": [0], "axes": [3], "steps": [-2]}, "exact", 1),
+    "Reshape": (["x"], {"x": X}, {}, {"shape": [0, -1]}, "exact", 1),
+    "Flatten": (["x"], {"x": X}, {}, {"axis": 2}, "exact", 1),
+    "Transpose": (["x"], {"x": X}, {}, {"perm": [0, 2, 3, 1]}, "exact", 1),
+    "Squeeze": (["x"], {"x": X[:, :1]}, {}, {"axes": [1]}, "exact", 1),
+    "Unsqueeze": (["x"], {"x": X}, {}, {"axes": [0]}, "exact", 1),
+    "Pad": (["x"], {"x": X}, {}, {"pads": [0, 0, 1, 2, 0, 0, 2, 1], "mode": "reflect"}, "exact", 1),
+    "Resize": (["x"], {"x": X}, {}, {"scales": [1.0, 1.0, 1.5, 2.0], "mode": "linear"}, "compute", 1),
+    "Gather": (["x", "i"], {"x": X}, {"i": np.array([3, -1, 0], np.int64)}, {"axis": 1}, "exact", 1),
+    "Shape": (["x"], {"x": X}, {}, {}, "exact", 1),
+    "Expand": (["x"], {"x": X[:, :1]}, {}, {"shape": [2, 3, 1, 1]}, "exact", 1),
+    "Tile": (["x"], {"x": X}, {}, {"repeats": [1, 2, 1, 2]}, "exact", 1),
+    "DepthToSpace": (["x"], {"x": X}, {}, {"blocksize": 2}, "exact", 1),
+    "SpaceToDepth": (["x"], {"x": X}, {}, {"blocksize": 3}, "exact", 1),
+}
+
+
+def test_every_ir_op_has_a_layer_and_a_case() -> None:
+    assert layer_ops() == known_ops()
+    assert sorted(SMOKE) == known_ops()
+
+
+@pytest.mark.parametrize("op", known_ops())
+def test_op(op: str) -> None:
+    inputs, feeds, params, attrs, kind, outputs = SMOKE[op]
+    check_op(op, inputs, feeds, params, attrs, kind, outputs)
