@@ -90,7 +90,8 @@ def load(source: Any, input_shapes: InputShapes = None, epoch: int = 0, **option
 
     ``source`` is a symbol JSON path, its prefix or directory (weights from
     ``PREFIX-{epoch:04d}.params``, read without mxnet); a live Gluon HybridBlock
-    (exported to a temporary directory first; ``input_shapes`` needed); or a
+    (exported to a temporary directory first; ``input_shapes`` gives the shapes of its
+    forward arguments, in order, which become inputs ``data`` or ``data0``, ``data1``...); or a
     gluoncv model-zoo name, built with pretrained=False and seeded random
     weights (``seed``), at 224x224 (Inception v3: 299x299) unless
     ``input_shapes`` says otherwise. Options: ``seed`` (zoo weights), ``name`` (graph name).
@@ -99,6 +100,8 @@ def load(source: Any, input_shapes: InputShapes = None, epoch: int = 0, **option
     if unknown:
         raise OptionError(f"unknown MXNet frontend option(s) {unknown}", hint=f"known: {list(OPTIONS)}")
     seed, name = options.get("seed", 0), options.get("name")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise OptionError(f"seed must be an integer, got {seed!r}")
     if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
         raise OptionError(f"epoch must be a non-negative integer, got {epoch!r}")
     if isinstance(source, (str, Path)):
@@ -107,10 +110,11 @@ def load(source: Any, input_shapes: InputShapes = None, epoch: int = 0, **option
             return load_files(*model_files(text, epoch), input_shapes, name=name)
         from frontc.frontends.mxnet.gluon import zoo_block, zoo_input_shape, zoo_name
         zoo = zoo_name(text)
-        shapes = _shapes_list(input_shapes, zoo) if input_shapes is not None else [zoo_input_shape(zoo)]
+        shapes = [zoo_input_shape(zoo)] if input_shapes is None else _shapes_list(input_shapes, zoo)
+        if len(shapes) != 1:
+            raise OptionError(f"{zoo} has one input, input_shapes gives {len(shapes)}")
         block = zoo_block(zoo, seed=seed, input_shape=shapes[0])
-        return _load_block(block, shapes[0] if len(shapes) == 1 else input_shapes, name or zoo,
-                           f"gluoncv:{zoo}")
+        return _load_block(block, shapes[0], name or zoo, f"gluoncv:{zoo}")
     from frontc.frontends.mxnet.gluon import is_block
     if is_block(source):
         kind = type(source).__name__

@@ -3,7 +3,8 @@
 The file holds ``nodes`` (``op``, ``name``, string ``attrs``, ``inputs`` as
 ``[node, output_index, version]``), ``arg_nodes``, ``heads`` and ``attrs``
 (``mxnet_version: ["int", 10901]``). Older files keep attributes under
-``attr`` or ``param`` and inputs as ``[node, output_index]``.
+``attr`` or ``param`` and inputs as ``[node, output_index]``. The arguments are
+the ``null`` nodes, so ``arg_nodes`` is not needed.
 """
 from __future__ import annotations
 
@@ -131,7 +132,6 @@ class Symbol:
     """A parsed ``-symbol.json``."""
 
     nodes: list[MxNode]
-    arg_nodes: list[int]
     heads: list[tuple[int, int]]
     mxnet_version: int | None
     path: str
@@ -178,5 +178,4 @@ def read_symbol(path: str | Path) -> Symbol:
     heads = [_entry(item, len(nodes), "heads", path) for item in data["heads"]]
     version = (data.get("attrs") or {}).get("mxnet_version")
     version = version[1] if isinstance(version, list) and len(version) == 2 else None
-    args = data.get("arg_nodes") or [n.index for n in nodes if n.op == "null"]
-    return Symbol(nodes, list(args), heads, version if isinstance(version, int) else None, path)
+    return Symbol(nodes, heads, version if isinstance(version, int) else None, path)

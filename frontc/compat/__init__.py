@@ -1,0 +1,1 @@
+"""Compatibility shims that let old frameworks import next to the pinned numpy and torch."""
