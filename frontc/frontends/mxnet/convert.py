@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from frontc.frontends import resolve_input_shapes
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.mxnet.context import REG, Context
 from frontc.frontends.mxnet.params import BFLOAT16_FLAG, DTYPES
@@ -59,7 +60,7 @@ def _input_shapes(symbol: Symbol, inputs: list[MxNode], given: InputShapes) -> d
         if len(names) != 1:
             raise OptionError(f"the model has inputs {names}: give input_shapes as a dict by name")
         given = {names[0]: given}
-    given = dict(given or {})
+    given = resolve_input_shapes(given, names)
     unknown = sorted(set(given) - set(names))
     if unknown:
         raise OptionError(f"input_shapes names {unknown}, which are not inputs of {symbol.path}",
