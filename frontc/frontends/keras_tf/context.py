@@ -100,12 +100,15 @@ class Context:
         if target != NCHW:
             return self.plain(value, source)
         shape = self.source_shape(value)
-        if len(shape) < 4:
+        if len(shape) == 4:
+            return self.nchw(value, source)
+        key = (value.tensor, value.layout, "nchw-broadcast")
+        if key not in self._converted:
             padded = (1,) * (4 - len(shape)) + shape
             tensor = self.builder.add1("Reshape", [self.plain(value, source)], {"shape": list(padded)},
                                        name=f"{value.tensor}_4d", source=source)
-            return self.nchw(Value(tensor), source)
-        return self.nchw(value, source)
+            self._converted[key] = self.nchw(Value(tensor), source)
+        return self._converted[key]
 
     def operands(self, values: Sequence[Operand], source: str, *,
                  allow_flat: bool = True) -> tuple[list[str], Layout]:

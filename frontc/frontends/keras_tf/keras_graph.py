@@ -7,7 +7,7 @@ from typing import Any
 
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.keras_tf.context import Context, Value
-from frontc.frontends.keras_tf.io import check_input_names, declare_input, finish, resolve_shape, versions
+from frontc.frontends.keras_tf.graph_io import check_input_names, declare_input, finish, resolve_shape, versions
 from frontc.frontends.keras_tf.keras_ops import REGISTRY, VARIANTS, KerasCall
 from frontc.frontends.keras_tf.keras_ops.common import ACTIVATIONS, activation_name
 from frontc.ir.graph import Graph
@@ -47,8 +47,9 @@ def layer_key(op: Any) -> str:
         return f"ops.{cls}"
     if getattr(op, "data_format", "channels_last") == "channels_first":
         return f"{cls}(channels_first)"
-    if cls != "Activation" and hasattr(op, "activation") and activation_name(op) not in ACTIVATIONS:
-        return f"{cls}(activation={activation_name(op)})"
+    activation = activation_name(op)
+    if cls != "Activation" and activation is not None and activation not in ACTIVATIONS:
+        return f"{cls}(activation={activation})"
     problem = VARIANTS[cls](op) if cls in VARIANTS else None
     return f"{cls}({problem})" if problem else cls
 
@@ -84,7 +85,7 @@ def _run(fn: Any, inputs: Sequence[Value], ctx: Context, prefix: str) -> list[Va
 
 
 def input_name(tensor: Any) -> str:
-    """A Keras input's name: its InputLayer's."""
+    """A Keras input's name: its InputLayer's (stable across save and load)."""
     return tensor._keras_history.operation.name
 
 
@@ -94,6 +95,9 @@ def convert_keras(model: Any, fn: Any, input_shapes: dict[str, Sequence[int]] | 
     version = versions("keras")
     REGISTRY.check_supported(scan(fn), source=path or model.name, framework_version=version)
     names = [input_name(t) for t in fn.inputs]
+    if input_shapes:  # a SavedModel exported from the model names its inputs by Keras tensor
+        aliases = {t.name: name for t, name in zip(fn.inputs, names)}
+        input_shapes = {aliases.get(key, key): shape for key, shape in input_shapes.items()}
     check_input_names(names, input_shapes)
     ctx = Context(GraphBuilder(model.name, "keras", version))
     inputs = [declare_input(ctx, name, resolve_shape(name, tuple(t.shape), input_shapes), str(t.dtype))

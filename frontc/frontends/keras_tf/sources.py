@@ -2,8 +2,8 @@
 and freezing tf.functions. Every unreadable source is a one-line ModelLoadError naming it."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.keras_tf.context import Operand, Value
-from frontc.frontends.keras_tf.io import check_input_names, finish, versions
+from frontc.frontends.keras_tf.graph_io import check_input_names, finish, versions
 from frontc.frontends.keras_tf.tf_ops import REGISTRY, VARIANTS, TFContext, TFNode
-from frontc.frontends.keras_tf.tf_ops.atrous import PENDING_READERS, Pending
+from frontc.frontends.keras_tf.tf_ops.common import Pending
 from frontc.ir.errors import ModelLoadError, OptionError, UnsupportedOpError
 from frontc.ir.graph import Graph
 
@@ -122,10 +122,8 @@ def run(index: GraphDefIndex, refs: Sequence[Ref], ctx: TFContext, library: Func
             continue
         node_refs = index.data_inputs(node)
         inputs = [_get(values, ref, index) for ref in node_refs]
-        if node.op not in PENDING_READERS and any(isinstance(v, Pending) for v in inputs):
-            raise UnsupportedOpError(f"{node.op} reads a SpaceToBatchND/BatchToSpaceND intermediate; "
-                                     "only a dilated convolution between them is supported",
-                                     node=prefix + node.name)
+        inputs = [ctx.materialize(v) if isinstance(v, Pending) and node.op not in v.readers else v
+                  for v in inputs]
         if node.op in CALL_OPS:
             body, arguments, outputs = library.body(node)
             results = run(body, outputs, ctx, library, dict(zip(arguments, inputs)), f"{prefix}{node.name}/")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from frontc.frontends.keras_tf.context import Operand, Value
-from frontc.frontends.keras_tf.io import declare_input, resolve_shape
+from frontc.frontends.keras_tf.graph_io import declare_input, resolve_shape
 from frontc.frontends.keras_tf.layout import NCHW, flat, ir_axis, source_axes
 from frontc.frontends.keras_tf.tf_ops.common import REGISTRY, TFContext, TFNode, variant
+from frontc.frontends.keras_tf.tf_ops.repeat import Expanded, Repeated
 
 IDENTITIES = ("Identity", "IdentityN", "StopGradient", "Snapshot", "PreventGradient", "EnsureShape",
               "PlaceholderWithDefault")
@@ -38,10 +39,19 @@ def identity(node: TFNode, ctx: TFContext) -> list[Operand]:
 @REGISTRY.register("Reshape")
 def reshape(node: TFNode, ctx: TFContext) -> list[Operand]:
     """TF Reshape -> nothing when the shape stays, Flatten (CHW order, marked flat) for
-    (N, -1) of an NCHW image, else Reshape of the source-ordered tensor."""
+    (N, -1) of an NCHW image, a nearest Resize when it ends a tf.repeat of H or W, else
+    Reshape of the source-ordered tensor."""
     x, shape = node.inputs[0], node.const(1)
-    if not isinstance(x, Value):
+    if isinstance(x, np.ndarray):
         return [x.reshape(shape)]
+    if isinstance(x, Repeated):
+        tiled = list(ctx.source_shape(x.expanded.value))
+        tiled.insert(x.expanded.axis, x.count)
+        target = [int(d) for d in np.empty(tiled, dtype=np.bool_).reshape(shape).shape]
+        resized = x.resize(ctx, target, name=node.name)
+        if resized is not None:
+            return [resized]
+        x = ctx.materialize(x)
     src = ctx.source_shape(x)
     target = [int(d) for d in np.empty(src, dtype=np.bool_).reshape(shape).shape]
     if tuple(target) == src:
@@ -70,11 +80,14 @@ def squeeze(node: TFNode, ctx: TFContext) -> list[Operand]:
 
 @REGISTRY.register("ExpandDims")
 def expand_dims(node: TFNode, ctx: TFContext) -> list[Operand]:
-    """TF ExpandDims -> Unsqueeze of the source-ordered tensor."""
+    """TF ExpandDims -> Unsqueeze of the source-ordered tensor (pending for an NCHW image:
+    it may start a tf.repeat)."""
     x, dim = node.inputs[0], int(node.const(1))
     if not isinstance(x, Value):
         return [np.expand_dims(x, dim)]
     rank = len(ctx.source_shape(x)) + 1
+    if x.layout == NCHW:
+        return [Expanded(node.name, x, dim % rank)]
     return [ctx.emit("Unsqueeze", [ctx.plain(x, node.name)], {"axes": [dim % rank]}, name=node.name,
                      source=node.name)]
 
@@ -141,8 +154,13 @@ def transpose(node: TFNode, ctx: TFContext) -> list[Operand]:
 def tile(node: TFNode, ctx: TFContext) -> list[Operand]:
     """TF Tile -> Tile with the multiples moved to the IR axes."""
     x, multiples = node.inputs[0], [int(m) for m in node.const(1)]
-    if not isinstance(x, Value):
+    if isinstance(x, np.ndarray):
         return [np.tile(x, multiples)]
+    if isinstance(x, Expanded):
+        repeated = x.repeats(multiples)
+        if repeated is not None:
+            return [repeated]
+        x = ctx.materialize(x)
     x = ctx.axes_value(x, node.name)
     repeats = [multiples[a] for a in source_axes(x.layout, len(multiples))]
     return [ctx.emit("Tile", [x.tensor], {"repeats": repeats}, name=node.name, source=node.name,

@@ -1,9 +1,9 @@
 """TF's dilated convolution on CPU: SpaceToBatchND -> Conv2D/DepthwiseConv2dNative (VALID,
 stride 1) -> BatchToSpaceND, converted back into one dilated IR Conv.
 
-SpaceToBatchND and the convolution return pending records instead of IR tensors;
+SpaceToBatchND and the convolution return Pending records instead of IR tensors;
 BatchToSpaceND emits the Conv: dilation = block shape, pads = paddings - crops (a
-Slice takes any crop larger than the padding). Nothing else may read a pending record.
+Slice takes any crop larger than the padding). Nothing else may read them.
 """
 from __future__ import annotations
 
@@ -13,35 +13,41 @@ import numpy as np
 
 from frontc.frontends.keras_tf.context import Operand, Value
 from frontc.frontends.keras_tf.layout import NCHW
-from frontc.frontends.keras_tf.tf_ops.common import REGISTRY, TFContext, TFNode
+from frontc.frontends.keras_tf.tf_ops.common import REGISTRY, Pending, TFContext, TFNode
 from frontc.ir.errors import UnsupportedOpError
 
 
-class Pending:
-    """A partly converted piece of a dilated convolution (not an IR tensor yet)."""
+def _only_in_dilated_conv(name: str) -> UnsupportedOpError:
+    return UnsupportedOpError("SpaceToBatchND/BatchToSpaceND are only supported around a dilated "
+                              "2-D convolution", node=name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SpaceToBatch(Pending):
     """The output of SpaceToBatchND: ``value`` padded by ``paddings`` and split into blocks."""
 
+    readers = ("Conv2D", "DepthwiseConv2dNative")
+    name: str
     value: Value
     block: tuple[int, int]
     paddings: tuple[tuple[int, int], tuple[int, int]]
 
+    def materialize(self, ctx: TFContext) -> Value:
+        raise _only_in_dilated_conv(self.name)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class PendingConv(Pending):
     """A convolution of a SpaceToBatch, waiting for the BatchToSpaceND that ends it."""
 
+    readers = ("BatchToSpaceND",)
     name: str
     batched: SpaceToBatch
     weight: np.ndarray
     group: int
 
-
-# The only ops that may read a Pending record.
-PENDING_READERS = ("Conv2D", "DepthwiseConv2dNative", "BatchToSpaceND")
+    def materialize(self, ctx: TFContext) -> Value:
+        raise _only_in_dilated_conv(self.name)
 
 
 def pending_conv(node: TFNode, weight: np.ndarray, group: int) -> PendingConv:
@@ -58,9 +64,8 @@ def space_to_batch(node: TFNode, ctx: TFContext) -> list[Operand]:
     """TF SpaceToBatchND (2 spatial axes) -> pending, the start of a dilated convolution."""
     x, block, paddings = node.inputs[0], node.const(1), node.const(2)
     if not isinstance(x, Value) or len(block) != 2:
-        raise UnsupportedOpError("SpaceToBatchND is only supported inside a dilated 2-D convolution",
-                                 node=node.name)
-    return [SpaceToBatch(x, (int(block[0]), int(block[1])),
+        raise _only_in_dilated_conv(node.name)
+    return [SpaceToBatch(node.name, x, (int(block[0]), int(block[1])),
                          ((int(paddings[0][0]), int(paddings[0][1])), (int(paddings[1][0]), int(paddings[1][1]))))]
 
 
@@ -70,8 +75,7 @@ def batch_to_space(node: TFNode, ctx: TFContext) -> list[Operand]:
     beyond the padding)."""
     conv, block, crops = node.inputs[0], node.const(1), node.const(2)
     if not isinstance(conv, PendingConv) or tuple(int(b) for b in block) != conv.batched.block:
-        raise UnsupportedOpError("BatchToSpaceND is only supported at the end of a dilated 2-D "
-                                 "convolution", node=node.name)
+        raise _only_in_dilated_conv(node.name)
     (pt, pb), (pl, pr) = conv.batched.paddings
     (ct, cb), (cl, cr) = ((int(crops[0][0]), int(crops[0][1])), (int(crops[1][0]), int(crops[1][1])))
     pads = [pt - ct, pl - cl, pb - cb, pr - cr]

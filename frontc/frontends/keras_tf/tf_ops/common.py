@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from frontc.frontends.builder import GraphBuilder
-from frontc.frontends.keras_tf.context import Context, Operand
+from frontc.frontends.keras_tf.context import Context, Operand, Value
 from frontc.frontends.registry import ConverterRegistry
 from frontc.ir.errors import UnsupportedOpError
 
@@ -73,6 +73,16 @@ class TFNode:
         return all(isinstance(v, np.ndarray) for v in self.inputs)
 
 
+class Pending:
+    """A partly converted op pattern (not an IR tensor yet): only the ops in ``readers`` may
+    read it; any other reader gets ``materialize``'s plain IR tensor instead."""
+
+    readers: ClassVar[tuple[str, ...]] = ()
+
+    def materialize(self, ctx: TFContext) -> Value:
+        raise NotImplementedError
+
+
 class TFContext(Context):
     """A Context that also knows the requested input shapes and how often each source
     tensor is read (to fold a BiasAdd into the Conv/MatMul before it)."""
@@ -82,6 +92,13 @@ class TFContext(Context):
         super().__init__(builder)
         self.input_shapes = input_shapes
         self.readers = readers
+        self._materialized: dict[int, tuple[Pending, Value]] = {}
+
+    def materialize(self, pending: Pending) -> Value:
+        """The IR tensor of a pending pattern (emitted once)."""
+        if id(pending) not in self._materialized:
+            self._materialized[id(pending)] = (pending, pending.materialize(self))
+        return self._materialized[id(pending)][1]
 
 
 def variant(*ops: str) -> Callable[[Callable[[TFNode], str | None]], Callable[[TFNode], str | None]]:

@@ -12,14 +12,17 @@ from frontc.frontends.keras_tf.layout import ir_axis
 from frontc.frontends.keras_tf.tf_ops.common import REGISTRY, TFContext, TFNode
 
 
-def _int_div(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return np.floor_divide(x, y) if np.issubdtype(np.result_type(x, y), np.integer) else np.divide(x, y)
+def _div(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """TF Div: true division of floats, C-style (truncating) division of integers."""
+    if np.issubdtype(np.result_type(x, y), np.integer):
+        return np.trunc(np.true_divide(x, y))
+    return np.divide(x, y)
 
 
 # TF op -> (IR op, numpy function)
 BINARY: dict[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] = {
     "Add": ("Add", np.add), "AddV2": ("Add", np.add), "Sub": ("Sub", np.subtract),
-    "Mul": ("Mul", np.multiply), "RealDiv": ("Div", np.divide), "Div": ("Div", _int_div),
+    "Mul": ("Mul", np.multiply), "RealDiv": ("Div", np.divide), "Div": ("Div", _div),
     "Maximum": ("Max", np.maximum), "Minimum": ("Min", np.minimum), "Pow": ("Pow", np.power),
 }
 FOLD_ONLY_BINARY = {"FloorDiv": np.floor_divide, "FloorMod": np.mod}

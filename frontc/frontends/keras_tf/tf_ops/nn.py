@@ -141,10 +141,10 @@ def matmul(node: TFNode, ctx: TFContext) -> list[Operand]:
     if ta:
         a = _transposed(ctx, node, a, "a")
     if isinstance(b, Value):
-        operands = [_transposed(ctx, node, b, "b") if tb else b, a]
-        a_tensor, b_tensor = [ctx.plain(v, node.name) if isinstance(v, Value) else
-                              ctx.param(f"{node.name}_const", v) for v in operands[::-1]]
-        return [ctx.emit("MatMul", [a_tensor, b_tensor], name=node.name, source=node.name)]
+        b = _transposed(ctx, node, b, "b") if tb else b
+        tensors = [ctx.plain(v, node.name) if isinstance(v, Value) else ctx.param(f"{node.name}_const", v)
+                   for v in (a, b)]
+        return [ctx.emit("MatMul", tensors, name=node.name, source=node.name)]
     w = b if tb else b.T  # (out, in)
     if a.layout.kind == "flat":
         w = w[:, flat_order(a.layout.hwc)]
