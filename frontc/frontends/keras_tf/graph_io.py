@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from frontc.frontends import resolve_input_shapes
 from frontc.frontends.keras_tf.context import Context, Value
 from frontc.frontends.keras_tf.layout import NCHW, PLAIN, ir_shape
 from frontc.ir.errors import OptionError
@@ -20,11 +21,15 @@ def versions(first: str) -> str:
     return f"{tf.__version__} (keras {keras.__version__})"
 
 
-def check_input_names(names: Sequence[str], input_shapes: dict[str, Sequence[int]] | None) -> None:
-    unknown = sorted(set(input_shapes or {}) - set(names))
+def check_input_names(names: Sequence[str], input_shapes: dict[str, Sequence[int]] | None
+                      ) -> dict[str, tuple[int, ...]]:
+    """``input_shapes`` by input name (an unnamed shape is the only input's); OptionError for others."""
+    input_shapes = resolve_input_shapes(input_shapes, names)
+    unknown = sorted(set(input_shapes) - set(names))
     if unknown:
         raise OptionError(f"input_shapes names {unknown}, which are not inputs of the model",
                           hint=f"the inputs are {list(names)}")
+    return input_shapes
 
 
 def resolve_shape(name: str, declared: Sequence[int | None] | None,

@@ -98,7 +98,7 @@ def convert_keras(model: Any, fn: Any, input_shapes: dict[str, Sequence[int]] | 
     if input_shapes:  # a SavedModel exported from the model names its inputs by Keras tensor
         aliases = {t.name: name for t, name in zip(fn.inputs, names)}
         input_shapes = {aliases.get(key, key): shape for key, shape in input_shapes.items()}
-    check_input_names(names, input_shapes)
+    input_shapes = check_input_names(names, input_shapes)
     ctx = Context(GraphBuilder(model.name, "keras", version))
     inputs = [declare_input(ctx, name, resolve_shape(name, tuple(t.shape), input_shapes), str(t.dtype))
               for name, t in zip(names, fn.inputs)]

@@ -166,7 +166,7 @@ def convert_graph_def(graph_def: Any, *, outputs: Sequence[str] | None = None,
     library = FunctionLibrary(graph_def, path)
     version = versions("tf")
     REGISTRY.check_supported(scan(index, refs, library), source=path or name, framework_version=version)
-    check_input_names([node.name for node in order if node.op == "Placeholder"], input_shapes)
+    input_shapes = check_input_names([node.name for node in order if node.op == "Placeholder"], input_shapes)
     ctx = TFContext(GraphBuilder(name, "tf", version), input_shapes, {})
     results = []
     for ref, value in zip(refs, run(index, refs, ctx, library, {})):
