@@ -4,12 +4,11 @@ For every model case of every frontend (frontc.testing.<framework>_cases): impor
 compile both IRs, run each in the interpreter on the case's seeded input, and compare with the
 source framework's own output. Rewrites the part of README.md between the compat markers.
 
-    .venv/bin/python scripts/compat_table.py [--fast] [--frameworks onnx torch ...]
+    .venv/bin/python scripts/compat_table.py [--frameworks onnx torch ...]
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import time
 from pathlib import Path
@@ -19,8 +18,8 @@ from tqdm import tqdm
 import frontc
 from frontc.analysis.distance import distance
 from frontc.compiler import compile_graph
+from frontc.testing.catalog import MODULES, all_cases
 
-FRAMEWORKS = {"mxnet": "mxnet_cases", "torch": "torch_cases", "tf": "keras_cases", "onnx": "onnx_cases"}
 BEGIN, END = "<!-- compat:begin -->", "<!-- compat:end -->"
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -44,12 +43,11 @@ def row(framework: str, name: str, factory) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--frameworks", nargs="*", default=list(FRAMEWORKS))
+    parser.add_argument("--frameworks", nargs="*", default=list(MODULES), choices=list(MODULES))
     args = parser.parse_args()
     lines = ["| framework | model | input | nodes (imported / fused) | IR: rel_max / top-1 | "
              "fused IR: rel_max / top-1 | import+compile s |", "|---|---|---|---|---|---|---|"]
-    jobs = [(fw, name, factory) for fw in args.frameworks
-            for name, factory in importlib.import_module(f"frontc.testing.{FRAMEWORKS[fw]}").cases().items()]
+    jobs = all_cases(args.frameworks)
     for framework, name, factory in tqdm(jobs, desc="models"):
         lines.append(row(framework, name, factory))
     note = ("rel_max = max|IR - source| / max|source| on a seeded input; top-1 = share of rows whose "

@@ -27,7 +27,15 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-CaseFactory = Callable[[], Case]
+@dataclass(frozen=True)
+class CaseFactory:
+    """Builds a Case on demand; ``slow`` tells the tests (before building) to run it only in the slow suite."""
+
+    slow: bool
+    build: Callable[[], Case]
+
+    def __call__(self) -> Case:
+        return self.build()
 
 
 def seeded_input(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:

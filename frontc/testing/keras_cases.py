@@ -7,6 +7,7 @@ arithmetic is exercised, not an identity.
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -129,16 +130,18 @@ def keras_case(name: str, build: Callable[[], Any], batch: int, *, slow: bool, s
                 feeds={input_name: nchw(x)}, reference=reference(model, [x]), slow=slow)
 
 
+# case name -> (model builder, batch, slow)
+MODELS: dict[str, tuple[Callable[[], Any], int, bool]] = {
+    "small_cnn": (small_cnn, SMALL_BATCH, False),
+    "small_functional": (small_functional, SMALL_BATCH, False),
+    "flatten_dense": (flatten_dense, SMALL_BATCH, False),
+    "resnet50": (lambda: application("ResNet50"), 1, True),
+    "mobilenet_v2": (lambda: application("MobileNetV2"), 1, True),
+    "efficientnet_b0": (lambda: application("EfficientNetB0"), 1, True),
+}
+
+
 def cases() -> dict[str, CaseFactory]:
     """The Keras cases by name (slow ones: the keras.applications networks at 224x224)."""
-    return {
-        "small_cnn": lambda: keras_case("small_cnn", small_cnn, SMALL_BATCH, slow=False),
-        "small_functional": lambda: keras_case("small_functional", small_functional, SMALL_BATCH,
-                                               slow=False),
-        "flatten_dense": lambda: keras_case("flatten_dense", flatten_dense, SMALL_BATCH, slow=False),
-        "resnet50": lambda: keras_case("resnet50", lambda: application("ResNet50"), 1, slow=True),
-        "mobilenet_v2": lambda: keras_case("mobilenet_v2", lambda: application("MobileNetV2"), 1,
-                                           slow=True),
-        "efficientnet_b0": lambda: keras_case("efficientnet_b0", lambda: application("EfficientNetB0"),
-                                              1, slow=True),
-    }
+    return {name: CaseFactory(slow, functools.partial(keras_case, name, build, batch, slow=slow))
+            for name, (build, batch, slow) in MODELS.items()}

@@ -41,4 +41,4 @@ def zoo_case(name: str, seed: int = SEED) -> Case:
 
 def cases() -> dict[str, CaseFactory]:
     """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow)."""
-    return {name: functools.partial(zoo_case, name) for name in MODELS}
+    return {name: CaseFactory(slow, functools.partial(zoo_case, name)) for name, (_, _, slow) in MODELS.items()}

@@ -8,6 +8,7 @@ BN variances), which makes the output depend on the input.
 """
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 from typing import Any
@@ -144,4 +145,5 @@ def light_case(name: str, seed: int = 0) -> Case:
 
 def cases() -> dict[str, CaseFactory]:
     """Factories of the light-model cases, by model name (``light_resnet50``...)."""
-    return {f"light_{name}": (lambda name=name: light_case(name)) for name in LIGHT_MODELS}
+    return {f"light_{name}": CaseFactory(name not in FAST_MODELS, functools.partial(light_case, name))
+            for name in LIGHT_MODELS}
