@@ -3,7 +3,7 @@ PY := .venv/bin/python
 
 .PHONY: demo test test-slow lint setup lock
 demo: setup
-	.venv/bin/frontc demo -o out/demo
+	.venv/bin/frontc checklist resnet50_v1b -o checklist_out
 
 test: setup
 	$(PY) -m pytest -q -m "not slow" -n 2 --dist loadfile

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from frontc.ir.errors import FrontcError
 
 # verb -> module in frontc.commands; each module has add_arguments(parser) and main(args) -> int
 COMMANDS = {
+    "checklist": "Take a model through every checklist step and write checklist.md.",
     "info": "Summarize an IR graph: ops, params, inputs and outputs.",
     "viz": "Render an IR graph to PNG, SVG, PDF or DOT with graphviz.",
     "run": "Run an IR graph in the numpy reference interpreter.",
@@ -17,7 +19,6 @@ COMMANDS = {
     "reconstruct": "Rebuild an IR in PyTorch or TensorFlow and compare it with a result.",
     "diff": "Per-layer divergence between two runs of the same IR (interpreter, torch, tf).",
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
-    "demo": "Build the built-in default model, lower it to the IR, render it and run it.",
 }
 
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -66,17 +66,41 @@ def compile_graph(graph: Graph, *, debug: bool = False) -> CompileResult:
     return CompileResult(graph, reconstruct, cmodel, [first, second], seconds)
 
 
+def check_free(out_dir: str | os.PathLike, overwrite: bool) -> None:
+    """OptionError when ``out_dir`` already holds IR files and overwriting was not asked for."""
+    taken = [name for name in OUTPUT_FILES + [REPORT] if (Path(out_dir) / name).exists()]
+    if taken and not overwrite:
+        raise OptionError(f"{out_dir} already holds {taken[0]}", hint="use --force to replace the IR files")
+
+
+def write_ir(result: CompileResult, out_dir: str | os.PathLike, *, overwrite: bool = False,
+             render: bool = True) -> list[Path]:
+    """Write both IRs (graph JSON, params NPZ, PNG) and the report; all appear together or none."""
+    out = Path(out_dir)
+    check_free(out, overwrite)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".compile-") as tmp:
+        start = time.perf_counter()
+        for graph in (result.reconstruct, result.cmodel):
+            save_graph(graph, Path(tmp) / graph.name)
+            if render:
+                render_graph(graph, Path(tmp) / f"{graph.name}_graph.png")
+        result.seconds["write"] = time.perf_counter() - start
+        (Path(tmp) / REPORT).write_text(result.summary())
+        for path in sorted(Path(tmp).iterdir()):
+            os.replace(path, out / path.name)
+            result.files.append(out / path.name)
+    return result.files
+
+
 def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "moffett_ir",
                   input_shapes: dict[str, tuple[int, ...]] | None = None, epoch: int | None = None,
                   overwrite: bool = False, render: bool = True, debug: bool = False,
                   progress: bool = False) -> CompileResult:
     """Import ``model`` with the ``framework`` frontend, compile it, and write the six IR files."""
-    out = Path(out_dir)
-    if not overwrite:
-        taken = [name for name in OUTPUT_FILES + [REPORT] if (out / name).exists()]
-        if taken:
-            raise OptionError(f"{out} already holds {taken[0]}", hint="use --force to replace the IR files")
-    steps = _progress(progress)
+    check_free(out_dir, overwrite)
+    from tqdm import tqdm
+    steps = tqdm(total=3, unit="step", disable=not progress, delay=2, leave=False)
     options = {} if epoch is None else {"epoch": epoch}
     start = time.perf_counter()
     steps.set_description("importing", refresh=False)
@@ -88,26 +112,10 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
     result.seconds = {"import": import_seconds, **result.seconds}
     steps.update()
     steps.set_description("writing", refresh=False)
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out, prefix=".compile-") as tmp:
-        start = time.perf_counter()
-        for graph_ in (result.reconstruct, result.cmodel):
-            save_graph(graph_, Path(tmp) / graph_.name)
-            if render:
-                render_graph(graph_, Path(tmp) / f"{graph_.name}_graph.png")
-        result.seconds["write"] = time.perf_counter() - start
-        (Path(tmp) / REPORT).write_text(result.summary())
-        for path in sorted(Path(tmp).iterdir()):
-            os.replace(path, out / path.name)
-            result.files.append(out / path.name)
+    write_ir(result, out_dir, overwrite=overwrite, render=render)
     steps.update()
     steps.close()
     return result
-
-
-def _progress(enabled: bool):
-    from tqdm import tqdm
-    return tqdm(total=3, unit="step", disable=not enabled, delay=2, leave=False)
 
 
 def parse_input_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]] | None:

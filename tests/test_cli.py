@@ -78,10 +78,3 @@ def test_console_script_exit_status(tmp_path):
     done = subprocess.run([sys.executable, "-m", "frontc.cli", "info", str(tmp_path / "x_graph.json")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("frontc info: error:")
-
-
-def test_demo(tmp_path, capsys):
-    assert main(["demo", "-o", str(tmp_path)]) == 0
-    for name in ("tiny_resnet_graph.json", "tiny_resnet_params.npz", "tiny_resnet_graph.png",
-                 "input.npy", "result.npy"):
-        assert (tmp_path / name).exists()

@@ -9,9 +9,17 @@
 
 The model is traced with ``torch.export`` in eval mode; IR nodes are named after the
 module paths (``layer1.0.conv1``), params after the state_dict keys.
+
+TorchScript: ``torch.jit.load`` reads the file; torch.export refuses ScriptModules, so
+``TS2EPConverter`` turns the TorchScript graph into fx, which is exported at the static
+example shapes. ``torch.jit.script`` files and plain ``torch.jit.trace`` files convert;
+a trace that recorded arithmetic on tensor sizes (``x.shape`` math) cannot be made
+static and fails with a ModelLoadError. TorchScript keeps no module stack, so ops are
+named after the parameters they read (``layer1.0.conv1``) or their fx node names.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +42,6 @@ def load(model_or_path: Any, input_shapes: Any = None, example_inputs: Any = Non
     model, source = resolve(model_or_path, module)
     args, names = example_args(input_shapes, example_inputs)
     program = export_program(model, args, source)
-    name = options.get("name") or (Path(source).stem if Path(source).suffix else source)
-    nn_module = model if hasattr(model, "named_modules") and not _is_script(model) else None
-    return convert_program(program, module=nn_module, input_names=names, name=name, source=source)
-
-
-def _is_script(model: Any) -> bool:
-    import torch
-
-    return isinstance(model, torch.jit.ScriptModule)
+    name = options.get("name") or (Path(source).stem if isinstance(model_or_path, (str, os.PathLike))
+                                   else type(model_or_path).__name__)
+    return convert_program(program, input_names=names, name=name, source=source)

@@ -38,34 +38,30 @@ def _innermost_path(node: Any) -> str | None:
     return path if isinstance(path, str) else None
 
 
-def node_names(ep: Any, module: Any, consts: dict[str, tuple[str, Any]]) -> dict[Any, tuple[str, str]]:
+def node_names(ep: Any, consts: dict[str, tuple[str, Any]]) -> dict[Any, tuple[str, str]]:
     """fx node -> (IR node base name, source name) traceable to the module path.
 
-    A leaf module's own op is named by its path (``layer1.0.conv1``); other ops say
-    ``path/op`` (``layer1.0/add``). Without a module stack (TorchScript) the path is
-    taken from the parameters the op reads; otherwise the fx node name is used.
+    The op of a leaf module (one that calls no submodule) that reads the module's own
+    parameters, or of a leaf module without any, is named by its path (``layer1.0.conv1``);
+    other ops say ``path/op`` (``layer1.0/add``). Without a module stack (TorchScript)
+    the path is taken from the parameters the op reads; failing that, the fx node name.
     """
-    submodules = dict(module.named_modules()) if module is not None else {}
+    paths = {node: _innermost_path(node) for node in ep.graph.nodes if node.op == "call_function"}
+    parents = {path.rsplit(".", 1)[0] for path in paths.values() if path and "." in path}
+    owners = {key.rsplit(".", 1)[0] for key, _ in consts.values() if "." in key}
     names = {}
-    for node in ep.graph.nodes:
-        if node.op != "call_function":
-            continue
-        op_name = getattr(node.target, "_opname", node.name)
-        params = [consts[arg.name][0] for arg in node.all_input_nodes if arg.name in consts]
-        path = _innermost_path(node)
-        if not path and params and "." in params[0]:
-            path = params[0].rsplit(".", 1)[0]
-            names[node] = (path, path)
-            continue
-        if not path:
+    for node, path in paths.items():
+        params = {consts[arg.name][0] for arg in node.all_input_nodes if arg.name in consts}
+        own = {key for key in params if "." in key and key.rsplit(".", 1)[0] == path}
+        if not path and params:
+            path = sorted(params)[0].rsplit(".", 1)[0] if "." in sorted(params)[0] else ""
+            names[node] = (path, path) if path else (node.name, node.name)
+        elif not path:
             names[node] = (node.name, node.name)
-            continue
-        sub = submodules.get(path)
-        own = {f"{path}.{name}" for name, _ in sub.named_parameters(recurse=False)} if sub is not None \
-            else set()
-        leaf = sub is not None and not any(True for _ in sub.children())
-        names[node] = (path, path) if leaf and (not own or own & set(params)) \
-            else (f"{path}/{op_name}", path)
+        elif path not in parents and (own or path not in owners):
+            names[node] = (path, path)
+        else:
+            names[node] = (f"{path}/{getattr(node.target, '_opname', node.name)}", path)
     return names
 
 
@@ -94,7 +90,7 @@ def check_supported(ep: Any, consts: dict[str, tuple[str, Any]], source: str) ->
         raise unsupported_error("torch", missing, source=source, framework_version=torch.__version__)
 
 
-def convert_program(ep: Any, *, module: Any = None, input_names: list[str] | None = None,
+def convert_program(ep: Any, *, input_names: list[str] | None = None,
                     name: str = "torch_model", source: str = "") -> Graph:
     """The IR graph of ``ep`` (already decomposed to functional aten ops)."""
     import torch
@@ -103,7 +99,7 @@ def convert_program(ep: Any, *, module: Any = None, input_names: list[str] | Non
     consts = constant_entries(ep)
     check_supported(ep, consts, source)
     builder = GraphBuilder(name, "torch", torch.__version__)
-    ctx = ConversionContext(builder, node_names(ep, module, consts))
+    ctx = ConversionContext(builder, node_names(ep, consts))
     user_inputs = [spec.arg.name for spec in ep.graph_signature.input_specs
                    if spec.kind == torch.export.graph_signature.InputKind.USER_INPUT]
     rename = dict(zip(user_inputs, input_names or []))

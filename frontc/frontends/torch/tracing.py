@@ -15,6 +15,10 @@ hardswish... as single ops.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -87,16 +91,25 @@ def _upsample_to_vec(program: Any) -> None:
     program.graph_module.recompile()
 
 
+SIZE_ARITHMETIC_HINT = ("torch.jit.trace files that compute on tensor sizes cannot be made static: save "
+                        "torch.jit.script(model) instead, or pass the nn.Module or its state_dict with module=")
+
+
 def export_program(model: Any, args: tuple[Any, ...], source: str) -> Any:
     """The model as an ExportedProgram of functional aten ops, traced at the shapes of ``args``."""
     import torch
 
-    with warnings.catch_warnings():
+    script = isinstance(model, torch.jit.ScriptModule)
+    torch_logger = logging.getLogger("torch")
+    level = torch_logger.level
+    stderr = io.StringIO()  # export prints (and logs) the partial graph when it gives up
+    with warnings.catch_warnings(), contextlib.redirect_stderr(stderr):
         warnings.simplefilter("ignore")
+        torch_logger.setLevel(logging.ERROR)
         try:
             if isinstance(model, torch.export.ExportedProgram):
                 program = model
-            elif isinstance(model, torch.jit.ScriptModule):
+            elif script:
                 program = script_program(model.eval(), args)
             else:
                 program = torch.export.export(model.eval(), args)
@@ -105,15 +118,17 @@ def export_program(model: Any, args: tuple[Any, ...], source: str) -> Any:
             lines = [line for line in str(exc).strip().splitlines() if line.strip()]
             detail = lines[0][:300] if lines else type(exc).__name__
             raise ModelLoadError(f"torch.export could not trace the model ({type(exc).__name__}: {detail})",
-                                 path=source, hint="check the input shapes; data-dependent control "
-                                 "flow is not supported") from exc
+                                 path=source, hint="check the input shapes; " + (
+                                     SIZE_ARITHMETIC_HINT if script else "data-dependent control flow is "
+                                     "not supported")) from exc
+        finally:
+            torch_logger.setLevel(level)
+    sys.stderr.write(stderr.getvalue())
     symbolic = symbolic_nodes(program)
     if symbolic:
         raise ModelLoadError(f"the traced program computes on tensor sizes at run time "
                              f"({len(symbolic)} node(s), first {symbolic[:3]}), which a static IR cannot "
-                             "hold", path=source, hint="this happens with torch.jit.trace files that do "
-                             "size arithmetic: save torch.jit.script(model) instead, or pass the "
-                             "nn.Module or its state_dict with module=")
+                             "hold", path=source, hint=SIZE_ARITHMETIC_HINT)
     return program
 
 

@@ -35,12 +35,11 @@ def _emit_conv(node: Any, ctx: ConversionContext, a: dict[str, Any], transposed:
     n = len(kernel)
     strides, dilations = _spatial(a["stride"], n), _spatial(a["dilation"], n)
     inputs = [x, w] + ([ctx.tensor(a["bias"])] if a["bias"] is not None else [])
-    attrs = {"strides": strides, "dilations": dilations, "group": int(a["groups"])}
+    attrs = {"strides": strides, "dilations": dilations, "group": int(a["groups"]),
+             "pads": _conv_pads(a["padding"], kernel, dilations, node)}
     if transposed:
-        attrs["pads"] = _conv_pads(a["padding"], kernel, dilations, node)
         attrs["output_padding"] = _spatial(a["output_padding"], n)
         return [ctx.add1(node, "ConvTranspose", inputs, attrs)]
-    attrs["pads"] = _conv_pads(a["padding"], kernel, dilations, node)
     return [ctx.add1(node, "Conv", inputs, attrs)]
 
 

@@ -1,0 +1,1 @@
+"""Backends: rebuild an IR graph as a model of another framework (TensorFlow/Keras, ...)."""
