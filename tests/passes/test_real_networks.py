@@ -9,7 +9,7 @@ from frontc.passes.fusion import FuseActivation
 from frontc.testing.catalog import all_cases
 
 RTOL = 1e-5
-FRAMEWORKS = ["mxnet", "tf", "onnx"]
+FRAMEWORKS = ["mxnet", "torch", "tf", "onnx"]
 CASES = {(framework, name): factory for framework, name, factory in all_cases(FRAMEWORKS)}
 
 

@@ -33,6 +33,8 @@ def example_args(input_shapes: Any, example_inputs: Any) -> tuple[tuple[Any, ...
     import torch
 
     names = list(input_shapes) if isinstance(input_shapes, Mapping) else None
+    if names == [""]:  # a shape given without a name: keep the forward's argument name
+        names = None
     if example_inputs is not None:
         items = example_inputs if isinstance(example_inputs, (list, tuple)) else (example_inputs,)
         tensors = tuple(torch.as_tensor(np.asarray(v)) if not isinstance(v, torch.Tensor) else v
