@@ -98,7 +98,7 @@ def main() -> None:
         tmp = Path(tmp)
         model, export, onnx_path = torch_sources(tmp)
         export_s = median_seconds(export, args.repeat)
-        sources = [("mxnet", mxnet_source(tmp), None), ("torch", model, {"x": (1, 3, 224, 224)}),
+        sources = [("mxnet", mxnet_source(tmp), {"data": (1, 3, 224, 224)}), ("torch", model, {"x": (1, 3, 224, 224)}),
                    ("tf", keras_source(), None), ("onnx", str(onnx_path), None)]
         print(f"torch.onnx.export(resnet50): {export_s:.3f} s (median of {args.repeat})")
         print(f"{'framework':10} {'compile s':>10} {'vs export':>10} {'nodes':>8} {'fused':>6}")
