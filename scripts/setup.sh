@@ -21,15 +21,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 stamp="$venv/.frontc-setup-stamp"
-want="$(cat "$root/requirements.lock" "$root/setup.py" | sha256sum | cut -d' ' -f1) $("$python" -V 2>&1)"
+want="$(cat "$root/requirements.lock" "$root/setup.py" "$root/scripts/setup.sh" | sha256sum | cut -d' ' -f1) $("$python" -V 2>&1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/frontc" ]; then
   exit 0
 fi
 echo "setup: creating the virtual environment in $venv (about 2 minutes the first time)" >&2
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-"$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-"$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$root/requirements.lock"
-"$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps foolbox==3.3.4
-"$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$root"
+pip_install() {
+  # pip warns about every local index folder that lacks a package: keep the rest of its messages
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" 2> >(grep -v "is ignored: it is neither" >&2)
+}
+pip_install --upgrade pip
+pip_install -r "$root/requirements.lock"
+pip_install --no-deps foolbox==3.3.4
+pip_install --no-deps --no-build-isolation -e "$root"
 echo "$want" > "$stamp"
 echo "setup: done" >&2
