@@ -1,0 +1,61 @@
+"""The checklist's example scripts run with the checklist's command lines."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import pytest
+
+from frontc.testing.onnx_cases import light_case
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def script(name, *args, cwd):
+    return subprocess.run([sys.executable, str(ROOT / "examples" / name), *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    work = tmp_path_factory.mktemp("work")
+    case = light_case("squeezenet")
+    onnx.save(case.source, str(work / "squeezenet.onnx"))
+    np.save(work / "input.npy", case.feeds["data_0"])
+    np.save(work / "result.npy", case.reference[0])
+    done = script("test_compiler.py", "onnx", "squeezenet.onnx", cwd=work)
+    assert done.returncode == 0, done.stderr
+    return work
+
+
+def test_compiler_writes_moffett_ir(compiled):
+    assert (compiled / "moffett_ir" / "IR_fused_for_CModel_graph.png").exists()
+
+
+def test_model_complexity_prints_the_checklist_line(compiled):
+    model = onnx.load(str(compiled / "squeezenet.onnx"))
+    weights = {t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}
+    nnz = sum(int(np.count_nonzero(weights[n.input[1]])) for n in model.graph.node if n.op_type == "Conv")
+    done = script("test_model_complexity.py", "--graph-json", "moffett_ir/IR_for_reconstruct_graph.json",
+                  "--params-file", "moffett_ir/IR_for_reconstruct_params.npz", cwd=compiled)
+    assert done.returncode == 0 and done.stdout.startswith(f"nnz: {nnz}, sparsity: 0.0, dense_flops: ")
+
+
+@pytest.mark.parametrize("name, extra", [("test_pytorch_reconstructor.py", []),
+                                         ("test_tensorflow_reconstructor.py", ["--save_path", "tf_reconstruct.pb"])])
+def test_reconstructors_pass_against_the_onnxruntime_result(compiled, name, extra):
+    done = script(name, "--graph", "moffett_ir/IR_for_reconstruct_graph.json",
+                  "--params", "moffett_ir/IR_for_reconstruct_params.npz", "--input_npy", "input.npy",
+                  "--result_npy", "result.npy", *extra, cwd=compiled)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASS" in done.stdout
+    if extra:
+        assert (compiled / "tf_reconstruct.pb").stat().st_size > 1_000_000
+
+
+def test_ir_basics(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "ir_basics.py"), str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "block.add  (1, 16, 8, 8)" in done.stdout
