@@ -26,7 +26,8 @@ def test_compile_writes_the_six_files_and_they_reproduce_the_model(squeezenet, t
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path / "moffett_ir")]) == 0
     out = tmp_path / "moffett_ir"
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES + [REPORT])
-    assert "nodes: imported 68" in (out / REPORT).read_text()
+    imported = frontc.load(str(path), "onnx")
+    assert f"nodes: imported {len(imported.nodes)}, " in (out / REPORT).read_text()
     for prefix in ("IR_for_reconstruct", "IR_fused_for_CModel"):
         graph = frontc.load_graph(out / f"{prefix}_graph.json")
         (y,) = frontc.run(graph, case.feeds).values()
