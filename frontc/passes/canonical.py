@@ -22,25 +22,31 @@ class GemmToDense(PatternPass):
         if weight is None or weight.ndim != 2 or graph.spec(node.inputs[0]).dtype != "float32":
             return None
         if node.op == "MatMul":
-            return weight.T, None, graph.spec(node.inputs[0]).shape
+            return True, 1.0, None, 1.0
         a = node_attrs(node)
         if a["transA"]:
             return None
-        w = (weight if a["transB"] else weight.T) * np.float32(a["alpha"])
         bias = None
         if len(node.inputs) > 2 and node.inputs[2]:
-            c = constant(graph, node.inputs[2])
-            if c is None or c.size != w.shape[0] or (c.ndim == 2 and c.shape[0] != 1):
+            bias = constant(graph, node.inputs[2])
+            out_features = weight.shape[0] if a["transB"] else weight.shape[1]
+            if bias is None or bias.size != out_features or (bias.ndim == 2 and bias.shape[0] != 1):
                 return None
-            bias = c.reshape(-1) * np.float32(a["beta"])
-        return w, bias, graph.spec(node.inputs[0]).shape
+        return not a["transB"], a["alpha"], bias, a["beta"]
 
     def rewrite(self, graph: Graph, node: Node, found: Any) -> None:
-        w, bias, _ = found
-        node.op, node.attrs = "Dense", {}
-        node.inputs = [node.inputs[0], graph.add_param(f"{node.name}.weight", w.astype(np.float32))]
+        transpose, alpha, bias, beta = found
+        weight = graph.params[node.inputs[1]]
+        w = weight.T if transpose else weight
+        if alpha != 1.0:
+            w = w * np.float32(alpha)
+        bias_name = node.inputs[2] if len(node.inputs) > 2 else ""
+        node.op, node.attrs, node.inputs = "Dense", {}, node.inputs[:2]
+        set_input_param(graph, node, 1, np.ascontiguousarray(w, dtype=np.float32), f"{node.name}.weight")
         if bias is not None:
-            node.inputs.append(graph.add_param(f"{node.name}.bias", bias.astype(np.float32)))
+            node.inputs.append(bias_name)
+            b = bias.reshape(-1).astype(np.float32) * np.float32(beta)
+            set_input_param(graph, node, 2, b, f"{node.name}.bias")
         graph.invalidate()
 
 
