@@ -42,7 +42,8 @@ def _topk_agreement(actual: np.ndarray, reference: np.ndarray, k: int) -> float:
 
 
 def distance(actual: np.ndarray, reference: np.ndarray, *, classifier: bool | None = None) -> Distance:
-    """Compare two arrays of the same shape; ``classifier`` adds top-k (default: 2-d outputs)."""
+    """Compare two arrays of the same shape; ``classifier`` adds top-k (default: outputs of shape
+    (N, C) or (N, C, 1, ...), with C > 1)."""
     a = np.asarray(actual, dtype=np.float64)
     r = np.asarray(reference, dtype=np.float64)
     if a.shape != r.shape:
@@ -53,9 +54,10 @@ def distance(actual: np.ndarray, reference: np.ndarray, *, classifier: bool | No
     cosine = float(np.dot(a.ravel(), r.ravel()) / (norm_a * norm_r)) if norm_a and norm_r else \
         float(norm_a == norm_r)
     if classifier is None:
-        classifier = a.ndim == 2 and a.shape[-1] > 1
+        classifier = a.ndim >= 2 and a.shape[1] > 1 and all(d == 1 for d in a.shape[2:])
     top1 = top5 = None
     if classifier:
+        a, r = a.reshape(a.shape[0], -1), r.reshape(r.shape[0], -1)
         top1 = _topk_agreement(a, r, 1)
         top5 = _topk_agreement(a, r, min(5, a.shape[-1]))
     max_abs = float(diff.max()) if diff.size else 0.0
