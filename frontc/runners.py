@@ -1,8 +1,11 @@
-"""Ways to execute an IR graph, all returning tensors by IR name: the interpreter, and the
-PyTorch and TensorFlow reconstructions. Frameworks are imported only when asked for."""
+"""Ways to execute an IR graph, all returning tensors by IR name: the interpreter, the
+PyTorch and TensorFlow reconstructions, and the source model the graph was converted from
+(its framework's values of the IR tensors it can be matched with). Frameworks are imported
+only when asked for."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -10,11 +13,12 @@ from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
 Runner = Callable[[dict[str, np.ndarray], bool], dict[str, np.ndarray]]
-KINDS = ("ir", "torch", "tf")
+KINDS = ("ir", "torch", "tf", "source")
 
 
-def make_runner(kind: str, graph: Graph) -> Runner:
-    """A function ``(feeds, trace) -> tensors by IR name`` executing ``graph`` with ``kind``."""
+def make_runner(kind: str, graph: Graph, *, source: Any = None, framework: str | None = None) -> Runner:
+    """A function ``(feeds, trace) -> tensors by IR name`` executing ``graph`` with ``kind``;
+    ``source`` runs the model ``source`` of ``framework`` that ``graph`` was converted from."""
     if kind == "ir":
         from frontc.interpreter import run
         return lambda feeds, trace: run(graph, feeds, trace=trace, progress=True)
@@ -26,4 +30,12 @@ def make_runner(kind: str, graph: Graph) -> Runner:
         from frontc.backends.tf import run_keras, to_keras
         model = to_keras(graph)
         return lambda feeds, trace: run_keras(model, feeds, trace=trace)
+    if kind == "source":
+        if source is None or framework is None:
+            raise OptionError("runner 'source' needs the source model and its framework",
+                              hint="pass --source MODEL --framework FW")
+        from frontc.sources import source_trace
+        return lambda feeds, trace: {name: value for name, value in
+                                     source_trace(framework, source, graph, feeds).items()
+                                     if trace or name in graph.outputs}
     raise OptionError(f"unknown runner '{kind}'", hint=f"choose one of {list(KINDS)}")

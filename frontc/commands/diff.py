@@ -1,10 +1,13 @@
 """Run the same input through two executions of an IR and report per-layer errors.
 
-Each side is a runner (ir: the numpy interpreter; torch, tf: the reconstructions) over a graph:
---graph for side A, --graph-b for side B (default: the same graph). Tensors are matched by their
-IR names: fused nodes of IR_fused_for_CModel keep the name of the last op they absorbed, so a fused
-IR compares with IR_for_reconstruct at the fused outputs. Prints a table and the first layer whose
-rel_max (max|diff| / max|A|) exceeds --threshold; --plot writes error by depth as a PNG.
+Each side is a runner (ir: the numpy interpreter; torch, tf: the reconstructions; source: the
+original --source model run by its --framework) over a graph: --graph for side A (default: the
+--source model converted by its frontend), --graph-b for side B (default: the same graph).
+Tensors are matched by their IR names: fused nodes of IR_fused_for_CModel keep the name of the
+last op they absorbed, so a fused IR compares with IR_for_reconstruct at the fused outputs; the
+source's layer outputs are matched to IR tensors through the names the frontend recorded (the
+count matched is printed). Prints a table and the first layer whose rel_max (max|diff| / max|A|)
+exceeds --threshold; --plot writes error by depth as a PNG.
 """
 from __future__ import annotations
 
@@ -12,30 +15,47 @@ import argparse
 
 from frontc.analysis.divergence import divergence
 from frontc.commands.common import named_paths, read_graph, read_npy
+from frontc.compiler import parse_input_shapes
+from frontc.frontends import FRAMEWORKS, load
+from frontc.ir.errors import OptionError
 from frontc.runners import KINDS, make_runner
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--graph", required=True, help="IR *_graph.json of side A")
+    parser.add_argument("--graph", help="IR *_graph.json of side A (default: convert --source)")
     parser.add_argument("--graph-b", help="IR *_graph.json of side B (default: --graph)")
     parser.add_argument("--a", default="ir", choices=KINDS, help="runner of side A (default ir)")
     parser.add_argument("--b", default="torch", choices=KINDS, help="runner of side B (default torch)")
+    parser.add_argument("--source", metavar="MODEL", help="the source model, for runner 'source'")
+    parser.add_argument("--framework", choices=sorted(FRAMEWORKS), help="the --source model's framework")
+    parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
+                        help="fix an input's shape when converting --source (repeat per input)")
     parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy")
     parser.add_argument("--threshold", type=float, default=1e-4, help="rel_max that counts as diverged")
     parser.add_argument("--plot", help="write error by depth to this PNG")
 
 
 def main(args: argparse.Namespace) -> int:
-    graph_a = read_graph(args.graph)
+    if (args.source is None) != (args.framework is None):
+        raise OptionError("--source and --framework go together", hint="give both, or neither")
+    if args.graph is None and args.source is None:
+        raise OptionError("no graph for side A", hint="pass --graph, or --source MODEL --framework FW")
+    graph_a = read_graph(args.graph) if args.graph else \
+        load(args.source, args.framework, input_shapes=parse_input_shapes(args.input_shape))
     graph_b = read_graph(args.graph_b) if args.graph_b else graph_a
     feeds = {name: read_npy(path)
              for name, path in named_paths(args.input_npy, graph_a.input_names, "--input_npy").items()}
-    trace_a = make_runner(args.a, graph_a)(feeds, True)
-    trace_b = make_runner(args.b, graph_b)(feeds, True)
+    model = {"source": args.source, "framework": args.framework}
+    trace_a = make_runner(args.a, graph_a, **model)(feeds, True)
+    trace_b = make_runner(args.b, graph_b, **model)(feeds, True)
     ops = {t: n.op for n in graph_a.nodes for t in n.outputs}
     order = [t for n in graph_a.nodes for t in n.outputs]
     result = divergence(trace_a, trace_b, ops, order, threshold=args.threshold)
-    print(f"A: {args.a} on {args.graph}\nB: {args.b} on {args.graph_b or args.graph}")
+    graph_name = args.graph or f"{args.source} (converted)"
+    print(f"A: {args.a} on {graph_name}\nB: {args.b} on {args.graph_b or graph_name}")
+    for side, kind, trace in (("A", args.a, trace_a), ("B", args.b, trace_b)):
+        if kind == "source":
+            print(f"{side}: {len(trace)} tensors of the {args.framework} model {args.source} matched IR tensors")
     print(result.table())
     if args.plot:
         result.plot(args.plot)
