@@ -41,9 +41,8 @@ def trace(source: Any, graph: Graph, feeds: dict[str, np.ndarray]) -> dict[str, 
     with tempfile.TemporaryDirectory(prefix="frontc-source-") as directory:
         if is_block(source):
             block = source
-        else:  # a fresh name scope: the block's node names are those of a zoo network built first
-            with import_mxnet().name.NameManager():
-                block = zoo_block(source, seed=0, input_shape=shapes[0])
+        else:
+            block = zoo_block(source, seed=0, input_shape=shapes[0])
         prefix = export_block(block, shapes, directory)
         return run_internals(prefix + SYMBOL_SUFFIX, prefix + "-0000.params", graph, feeds)
 

@@ -69,11 +69,13 @@ def randomize_batchnorm(block: Any, seed: int) -> None:
 
 def zoo_block(name: str, *, seed: int = 0, input_shape: Sequence[int] | None = None) -> Any:
     """A gluoncv zoo network, pretrained=False, Xavier-initialized and BatchNorm-randomized
-    from ``seed``; deterministic for a given (name, seed)."""
+    from ``seed``; deterministic for a given (name, seed), node names included (a fresh name
+    scope, so a second build in the same process is not renamed ``resnetv1b1_...``)."""
     mx, gcv = import_mxnet(), import_gluoncv()
     name = zoo_name(name)
     mx.random.seed(seed)
-    net = gcv.model_zoo.get_model(name, pretrained=False)
+    with mx.name.NameManager():
+        net = gcv.model_zoo.get_model(name, pretrained=False)
     net.initialize(mx.init.Xavier())
     net(mx.nd.zeros(tuple(input_shape or zoo_input_shape(name))))  # settles deferred shapes
     randomize_batchnorm(net, seed)
