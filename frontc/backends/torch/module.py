@@ -9,13 +9,20 @@ import numpy as np
 import torch
 from torch import nn
 
+from frontc.backends.torch.layers.activation import inplace_variant
 from frontc.backends.torch.params import ParamPlan, install_params, plan_params
 from frontc.backends.torch.registry import TORCH_DTYPES, LayerContext, layer_spec
 from frontc.interpreter import check_feeds
 from frontc.ir.errors import OptionError, UnsupportedOpError
 from frontc.ir.graph import Graph, Node, TensorSpec
 from frontc.ir.infer import node_attrs
+from frontc.ir.ops.elementwise import ACTIVATION_OPS
 from frontc.ir.validate import lint
+
+# Ops whose output is a fresh tensor that their backward does not need: an activation that is the
+# last reader of such an output may overwrite it (views, and ops saving their output, are left out).
+OWN_OUTPUT_OPS = ("Conv", "ConvTranspose", "Dense", "BatchNorm", "Add", "Sub", "Concat", "MaxPool", "AvgPool",
+                  "GlobalAvgPool")
 
 
 class IRModule(nn.Module):
@@ -40,11 +47,17 @@ class IRModule(nn.Module):
         self._runtime_params = [(param, plan.key(param).split(".")) for param in plan.runtime]
         last_use = {t: i for i, node in enumerate(graph.nodes) for t in node.inputs if t}
         keep = set(graph.outputs)
+        producers = {t: node for node in graph.nodes for t in node.outputs}
         self._steps = []
+        self._inplace_layers: dict[str, nn.Module] = {}
         for i, node in enumerate(graph.nodes):
+            key = plan.node_keys[node.name]
             args = [t for j, t in enumerate(node.inputs) if t and (node.name, j) not in plan.held]
             done = sorted({t for t in args if last_use.get(t) == i and t not in keep})
-            self._steps.append((plan.node_keys[node.name], args, list(node.outputs), done))
+            if node.op in ACTIVATION_OPS and args and args[0] in done \
+                    and getattr(producers.get(args[0]), "op", None) in OWN_OUTPUT_OPS:
+                self._inplace_layers[key] = inplace_variant(self.layers[key])
+            self._steps.append((key, args, list(node.outputs), done))
 
     @property
     def input_names(self) -> list[str]:
@@ -68,7 +81,8 @@ class IRModule(nn.Module):
         for param, path in self._runtime_params:
             values[param] = reduce(getattr, path, self)
         for key, args, outputs, done in self._steps:
-            result = self.layers[key](*[values[t] for t in args])
+            layer = self.layers[key] if record else self._inplace_layers.get(key, self.layers[key])
+            result = layer(*[values[t] for t in args])
             results = (result,) if len(outputs) == 1 else result
             for name, value in zip(outputs, results):
                 values[name] = value

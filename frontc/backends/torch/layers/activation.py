@@ -1,6 +1,7 @@
 """Activations (standalone, and fused into Conv/ConvTranspose/Dense), PRelu and Softmax."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -54,32 +55,42 @@ class Swish(nn.Module):
         return f"alpha={self.alpha}"
 
 
-def activation_module(op: str, params: dict[str, Any]) -> nn.Module:
-    """The torch module of IR activation ``op`` with its attributes ``params`` (defaults filled)."""
+def activation_module(op: str, params: dict[str, Any], inplace: bool = False) -> nn.Module:
+    """The torch module of IR activation ``op`` with its attributes ``params`` (defaults filled);
+    ``inplace`` where torch's module offers it (for tensors nothing else reads)."""
     if op == "Relu":
-        return nn.ReLU()
+        return nn.ReLU(inplace=inplace)
     if op == "Relu6":
-        return nn.ReLU6()
+        return nn.ReLU6(inplace=inplace)
     if op == "Sigmoid":
         return nn.Sigmoid()
     if op == "Tanh":
         return nn.Tanh()
     if op == "HardSwish":
-        return nn.Hardswish()
+        return nn.Hardswish(inplace=inplace)
     if op == "Clip":
         low, high = params["min"], params["max"]
-        return nn.Hardtanh(low, high) if low < high else Clamp(low, high)
+        return nn.Hardtanh(low, high, inplace=inplace) if low < high else Clamp(low, high)
     if op == "LeakyRelu":
-        return nn.LeakyReLU(params["alpha"])
+        return nn.LeakyReLU(params["alpha"], inplace=inplace)
     if op == "Elu":
-        return nn.ELU(params["alpha"])
+        return nn.ELU(params["alpha"], inplace=inplace)
     if op == "HardSigmoid":
         if np.isclose(params["alpha"], 1 / 6, rtol=1e-6, atol=0) and params["beta"] == 0.5:
-            return nn.Hardsigmoid()
+            return nn.Hardsigmoid(inplace=inplace)
         return HardSigmoid(params["alpha"], params["beta"])
     if op == "Swish":
-        return nn.SiLU() if params["alpha"] == 1.0 else Swish(params["alpha"])
+        return nn.SiLU(inplace=inplace) if params["alpha"] == 1.0 else Swish(params["alpha"])
     raise KeyError(op)
+
+
+def inplace_variant(module: nn.Module) -> nn.Module:
+    """A copy of an activation module that overwrites its input (the module itself if it cannot)."""
+    if not hasattr(module, "inplace") or module.inplace:
+        return module
+    clone = copy.copy(module)
+    clone.inplace = True
+    return clone
 
 
 def fused_activation(ctx: LayerContext) -> nn.Module | None:
@@ -96,7 +107,7 @@ def fused_activation(ctx: LayerContext) -> nn.Module | None:
         raise ctx.unsupported(f"activation {name} takes {len(specs)} params, got {len(values)}")
     params = {key: spec.default for key, spec in specs.items()}
     params.update(zip(specs, values))
-    return activation_module(name, params)
+    return activation_module(name, params, inplace=True)  # the layer's own fresh output
 
 
 @layer(*ACTIVATION_OPS)

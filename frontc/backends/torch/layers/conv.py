@@ -47,7 +47,7 @@ class Conv(nn.Module):
             x = self.pad(x)
         y = self.conv(x)
         if residual is not None:
-            y = y + residual
+            y = y.add_(residual)  # y is the convolution's own fresh output
         return y if self.activation is None else self.activation(y)
 
 
