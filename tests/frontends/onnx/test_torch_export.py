@@ -8,13 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 import frontc
 from frontc.ir.errors import OptionError
 from frontc.testing.case import seeded_input
 from frontc.testing.onnx_cases import onnxruntime_outputs
 
-torch = pytest.importorskip("torch")
 nn, F = torch.nn, torch.nn.functional
 
 
