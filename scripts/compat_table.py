@@ -4,7 +4,7 @@ For every model case of every frontend (frontc.testing.<framework>_cases): impor
 compile both IRs, run each in the interpreter on the case's seeded input, and compare with the
 source framework's own output. Rewrites the part of README.md between the compat markers.
 
-    .venv/bin/python scripts/compat_table.py [--frameworks onnx torch ...]
+    .venv/bin/python scripts/compat_table.py [--frameworks onnx mxnet ...]
 """
 from __future__ import annotations
 
