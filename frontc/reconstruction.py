@@ -48,7 +48,9 @@ def build(target: str, graph: Graph):
         return to_torch(graph)
     if target == "tf":
         from frontc.backends.tf import to_keras
-        return to_keras(graph)
+        # NHWC at the edges, TensorFlow's convention: saved .pb / SavedModel / TFLite files take and
+        # give NHWC images, and a frozen .pb imports back through the TF frontend as it should
+        return to_keras(graph, channels_last_io=True)
     raise OptionError(f"unknown reconstruction target '{target}'", hint=f"choose one of {list(TARGETS)}")
 
 
@@ -61,7 +63,8 @@ def run_model(target: str, model, feeds: dict[str, np.ndarray]) -> dict[str, np.
 
 
 def save_model(target: str, model, graph: Graph, path: Path, feeds: dict[str, np.ndarray]) -> Path:
-    """torch: a TorchScript file; tf: a frozen GraphDef (.pb), a TFLite file (.tflite) or a SavedModel dir."""
+    """torch: a TorchScript file (NCHW); tf: a frozen GraphDef (.pb), a TFLite file (.tflite) or a SavedModel
+    folder, all taking NHWC images."""
     if target == "torch":
         from frontc.backends.torch import save_torchscript
         return save_torchscript(model, feeds, path)

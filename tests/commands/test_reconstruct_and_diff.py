@@ -75,3 +75,14 @@ def test_diff_names_the_layer_with_a_planted_bug(compiled, tmp_path, capsys):
     assert main(args) == 1
     out = capsys.readouterr().out
     assert "first layer with rel_max > 0.0001: block.conv2 (Conv)" in out
+
+
+def test_tf_reconstruction_saves_a_frozen_pb_that_imports_back(compiled, capsys):
+    args = ["reconstruct", "tf", "--graph", str(compiled / "IR_fused_for_CModel_graph.json"),
+            "--input_npy", str(compiled / "input.npy"), "--result_npy", str(compiled / "result.npy"),
+            "--save_path", str(compiled / "tf_reconstruct.pb")]
+    assert main(args) == 0 and "PASS" in capsys.readouterr().out
+    reimported = frontc.load(str(compiled / "tf_reconstruct.pb"), "tf")
+    assert reimported.inputs[0].shape == (1, 3, 32, 32)  # NHWC file, NCHW IR: no layout guessed
+    (y,) = frontc.run(reimported, np.load(compiled / "input.npy")).values()
+    np.testing.assert_allclose(y, np.load(compiled / "result.npy"), rtol=0, atol=1e-6)
