@@ -12,7 +12,6 @@ from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
 TARGETS = ("torch", "tf")
-NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
 

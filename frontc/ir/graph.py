@@ -133,13 +133,6 @@ class Graph:
     def is_input(self, tensor: str) -> bool:
         return any(spec.name == tensor for spec in self.inputs)
 
-    def input_spec(self, name: str) -> TensorSpec:
-        for spec in self.inputs:
-            if spec.name == name:
-                return spec
-        raise GraphError(f"'{name}' is not an input of graph '{self.name}'",
-                         hint=f"inputs are {self.input_names}")
-
     def spec(self, tensor: str) -> TensorSpec:
         """The spec of any tensor: a graph input, a param, or an inferred node output."""
         if tensor in self.params:

@@ -16,7 +16,6 @@ from frontc.ir.errors import GraphError
 Shape = tuple[int, ...]
 InferFn = Callable[["Ins", dict[str, Any]], list[tuple[Shape, str]]]
 
-ATTR_KINDS = ("int", "float", "ints", "floats", "str")
 REQUIRED = object()
 
 # Activations a producing Conv/ConvTranspose/Dense/Gemm can carry as attributes.
@@ -76,12 +75,6 @@ class OpSchema:
         required = sum(1 for name in self.inputs if not name.endswith(("?", "*")))
         variadic = any(name.endswith("*") for name in self.inputs)
         return required, None if variadic else len(self.inputs)
-
-    def input_index(self, name: str) -> int:
-        for i, spec in enumerate(self.inputs):
-            if spec.rstrip("?*") == name:
-                return i
-        raise KeyError(f"{self.op} has no input named {name}")
 
 
 _SCHEMAS: dict[str, OpSchema] = {}

@@ -18,7 +18,6 @@ class Pass:
     """A graph rewrite; ``run`` returns the number of changes (0: nothing changed)."""
 
     name = "pass"
-    description = ""
 
     def run(self, graph: Graph) -> int:
         raise NotImplementedError
