@@ -100,7 +100,7 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
     """Import ``model`` with the ``framework`` frontend, compile it, and write the six IR files."""
     check_free(out_dir, overwrite)
     from tqdm import tqdm
-    steps = tqdm(total=3, unit="step", disable=not progress, delay=2, leave=False)
+    steps = tqdm(total=3, unit="step", disable=None if progress else True, delay=2, leave=False)  # None: terminals only
     options = {} if epoch is None else {"epoch": epoch}
     start = time.perf_counter()
     steps.set_description("importing", refresh=False)

@@ -55,7 +55,7 @@ def run(graph: Graph, feeds: Mapping[str, Any] | np.ndarray, *, trace: bool = Fa
     nodes = graph.nodes
     if progress:
         from tqdm import tqdm
-        nodes = tqdm(nodes, desc=f"interpreting {graph.name}", unit="node", leave=False, delay=2)
+        nodes = tqdm(nodes, desc=f"interpreting {graph.name}", unit="node", leave=False, delay=2, disable=None)
     for i, node in enumerate(nodes):
         args = [values[t] if t else None for t in node.inputs]
         try:

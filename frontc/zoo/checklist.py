@@ -73,7 +73,7 @@ def run_checklist(model_or_config: str, out_dir: str | Path, *, threshold: float
     out = Path(out_dir)
     report = Checklist(model_or_config)
     state: dict[str, Any] = {}
-    bar = tqdm(total=7, unit="step", disable=not progress, leave=False)
+    bar = tqdm(total=7, unit="step", disable=None if progress else True, leave=False)  # None: off unless a terminal
 
     def get_model(step: Step) -> None:
         source = state["source"] = resolve(model_or_config)
