@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import frontc
+from frontc.passes import run_pipeline
 
 from .helpers import check
 
@@ -143,10 +144,13 @@ def test_layer(name: str) -> None:
 def test_activation(activation: str) -> None:
     model = _model(lambda x: L().Activation(activation)(L().Conv2D(3, 3, padding="same")(x)))
     graphs = check(model, IMAGE)
-    if activation in ("relu", "sigmoid", "tanh"):  # a Keras Conv2D(activation=...) fuses it
-        fused = _model(lambda x: L().Conv2D(3, 3, activation=activation)(x))
-        graph = check(fused, IMAGE, paths=("keras",))["keras"]
-        assert [n.op for n in graph.nodes] == ["Conv"] and graph.nodes[0].attrs["activation"]
+    if activation in ("relu", "sigmoid", "tanh"):  # Conv2D(activation=...): two IR nodes, fused by cmodel
+        layer = _model(lambda x: L().Conv2D(3, 3, activation=activation)(x))
+        graph = check(layer, IMAGE, paths=("keras",))["keras"]
+        op = graph.nodes[-1].op
+        assert [n.op for n in graph.nodes] == ["Conv", op] and "activation" not in graph.nodes[0].attrs
+        fused, _ = run_pipeline(graph, "cmodel")
+        assert [(n.op, n.attrs.get("activation")) for n in fused.nodes] == [("Conv", op)]
     if activation != "linear":
         assert graphs["keras"].nodes[-1].meta["source"].startswith("activation")
 

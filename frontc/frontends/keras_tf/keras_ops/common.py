@@ -10,7 +10,6 @@ import numpy as np
 from frontc.frontends.keras_tf.context import Context, Value
 from frontc.frontends.keras_tf.layout import NCHW, ir_axis
 from frontc.frontends.registry import ConverterRegistry
-from frontc.ir.schema import FUSABLE_ACTIVATIONS
 
 REGISTRY = ConverterRegistry("keras")
 
@@ -71,15 +70,6 @@ def activation_name(layer: Any) -> str | None:
     """The name of the activation a layer applies (None when it has none)."""
     fn = getattr(layer, "activation", None)
     return None if fn is None else getattr(fn, "__name__", type(fn).__name__)
-
-
-def fused_activation(name: str | None) -> dict[str, Any]:
-    """Conv/Dense attributes carrying activation ``name``; {} when it must be a node of its own."""
-    spec = ACTIVATIONS.get(name or "linear")
-    if spec is None or spec[0] not in FUSABLE_ACTIVATIONS or name == "selu":
-        return {}
-    op, attrs = spec
-    return {"activation": op, "activation_params": list(attrs.values())}
 
 
 def emit_activation(ctx: Context, value: Value, name: str | None, *, node: str,

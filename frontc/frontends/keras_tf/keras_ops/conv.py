@@ -9,7 +9,6 @@ from frontc.frontends.keras_tf.keras_ops.common import (
     KerasCall,
     activation_name,
     emit_activation,
-    fused_activation,
     image_input,
     variant,
     weight,
@@ -31,22 +30,23 @@ def _transpose_variant(layer: Any) -> str | None:
 
 def _conv(ctx: Context, call: KerasCall, x: str, w: Any, b: Any, *, group: int = 1,
           node: str | None = None, activation: str | None = None) -> Value:
-    """One IR Conv of the layer's geometry; the activation is fused when the IR allows it."""
+    """One IR Conv of the layer's geometry, then the layer's activation as a node of its own."""
     layer = call.layer
     sizes = ctx.builder.shape(x)[2:]
     kernel = w.shape[2:]
     attrs = {"strides": list(layer.strides), "dilations": list(layer.dilation_rate),
              "pads": window_pads(layer.padding, sizes, kernel, layer.strides, layer.dilation_rate),
              "group": group}
-    fused = fused_activation(activation)
     inputs = [x, ctx.param(f"{call.name}_W", w)]
     if b is not None:
         inputs.append(ctx.param(f"{call.name}_B", b))
-    out = ctx.emit("Conv", inputs, {**attrs, **fused}, name=node or call.name, source=call.name,
-                   layout=NCHW)
-    if activation and not fused:
-        out = emit_activation(ctx, out, activation, node=f"{call.name}_act", source=call.name)
-    return out
+    out = ctx.emit("Conv", inputs, attrs, name=node or call.name, source=call.name, layout=NCHW)
+    return _activation(ctx, call, out, activation)
+
+
+def _activation(ctx: Context, call: KerasCall, out: Value, activation: str | None) -> Value:
+    """The layer's ``activation=`` applied to its linear output (fusing is the cmodel passes' job)."""
+    return emit_activation(ctx, out, activation, node=f"{call.name}_act", source=call.name)
 
 
 def _bias(layer: Any) -> Any:
@@ -81,12 +81,8 @@ def separable_conv2d(call: KerasCall, ctx: Context) -> list[Value]:
     inputs = [mid.tensor, ctx.param(f"{call.name}_pointwise_W", pointwise)]
     if layer.use_bias:
         inputs.append(ctx.param(f"{call.name}_B", weight(layer.bias)))
-    fused = fused_activation(activation_name(layer))
-    out = ctx.emit("Conv", inputs, fused, name=call.name, source=call.name, layout=NCHW)
-    if not fused:
-        out = emit_activation(ctx, out, activation_name(layer), node=f"{call.name}_act",
-                              source=call.name)
-    return [out]
+    out = ctx.emit("Conv", inputs, {}, name=call.name, source=call.name, layout=NCHW)
+    return [_activation(ctx, call, out, activation_name(layer))]
 
 
 @REGISTRY.register("Conv2DTranspose")
@@ -103,15 +99,11 @@ def conv2d_transpose(call: KerasCall, ctx: Context) -> list[Value]:
     inputs = [x, ctx.param(f"{call.name}_W", hwio_to_oihw(kernel))]
     if layer.use_bias:
         inputs.append(ctx.param(f"{call.name}_B", weight(layer.bias)))
-    fused = fused_activation(activation_name(layer))
     out = ctx.emit("ConvTranspose", inputs,
                    {"strides": list(layer.strides), "dilations": list(layer.dilation_rate),
-                    "pads": pads, "output_padding": extra, **fused},
+                    "pads": pads, "output_padding": extra},
                    name=call.name, source=call.name, layout=NCHW)
-    if not fused:
-        out = emit_activation(ctx, out, activation_name(layer), node=f"{call.name}_act",
-                              source=call.name)
-    return [out]
+    return [_activation(ctx, call, out, activation_name(layer))]
 
 
 @REGISTRY.register("Dense")
@@ -128,17 +120,13 @@ def dense(call: KerasCall, ctx: Context) -> list[Value]:
         inputs = [x.tensor, ctx.param(f"{call.name}_W", w)]
         if bias is not None:
             inputs.append(ctx.param(f"{call.name}_B", bias))
-        fused = fused_activation(act)
-        out = ctx.emit("Conv", inputs, fused, name=call.name, source=call.name, layout=NCHW)
-        return [out if fused else emit_activation(ctx, out, act, node=f"{call.name}_act",
-                                                  source=call.name)]
+        out = ctx.emit("Conv", inputs, {}, name=call.name, source=call.name, layout=NCHW)
+        return [_activation(ctx, call, out, act)]
     if x.layout.kind == "flat":
         kernel = kernel[flat_order(x.layout.hwc)]
     inputs = [x.tensor, ctx.param(f"{call.name}_W", kernel.T.copy())]
     if bias is not None:
         inputs.append(ctx.param(f"{call.name}_B", bias))
-    fused = fused_activation(act)
-    out = ctx.emit("Dense", inputs, fused, name=call.name, source=call.name)
-    return [out if fused else emit_activation(ctx, out, act, node=f"{call.name}_act",
-                                              source=call.name)]
+    out = ctx.emit("Dense", inputs, {}, name=call.name, source=call.name)
+    return [_activation(ctx, call, out, act)]
 
