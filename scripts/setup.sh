@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
-apt_packages=(graphviz libgomp1 libquadmath0)
+apt_packages=(graphviz libgomp1 libquadmath0 dataset-fashion-mnist gcc)
 python="${PYTHON:-python3}"
 
 missing=()
