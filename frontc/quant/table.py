@@ -89,6 +89,10 @@ class CalibrationTable:
                              f"{self.graph_hash[:19]}... is not {graph_hash(graph)[:19]}... of '{graph.name}' "
                              "(same tensors, other weights or wiring)", hint="calibrate this graph again")
 
+    def ranges(self) -> dict[str, dict[str, float]]:
+        """``{tensor: {"min", "max", "threshold", "count"}}``, the mapping ``quantize_graph`` reads."""
+        return {name: r.to_json() for name, r in self.tensors.items()}
+
     def range(self, tensor: str) -> TensorRange:
         try:
             return self.tensors[tensor]
