@@ -10,6 +10,7 @@ from PIL import Image
 from frontc.cli import main
 from frontc.interpreter import run
 from frontc.ir import load_graph, save_graph
+from frontc.ir.batch import rebatch
 from frontc.passes import run_pipeline
 from frontc.testing.graphs import tiny_resnet
 
@@ -67,12 +68,16 @@ def test_quantize_reports_the_final_distance(workdir, capsys, strategy, weight_q
     prefix = workdir / "ir" / f"IR_quant_{strategy}_{weight_quan}"
     quantized = load_graph(f"{prefix}_graph.json")
     assert (workdir / "ir" / f"IR_quant_{strategy}_{weight_quan}_snr.png").read_bytes()[:4] == b"\x89PNG"
-    # the oracle: both IRs run on the same images, outside the command
+    # the oracle: both IRs run on the same images (in the command's batches of 4), outside the command
     fused = load_graph(workdir / "ir" / "IR_fused_for_CModel_graph.json")
     x = _images(workdir)
     out_name = fused.outputs[0]
-    f = np.concatenate([run(fused, x[i:i + 1])[out_name] for i in range(7)]).astype(np.float64)
-    q = np.concatenate([dequantize(quantized, run(quantized, x[i:i + 1]))[out_name] for i in range(7)])
+    f, q = [], []
+    for batch in (x[:4], x[4:]):
+        f.append(run(rebatch(fused, len(batch))[0], batch)[out_name])
+        qgraph = rebatch(quantized, len(batch))[0]
+        q.append(dequantize(qgraph, run(qgraph, batch))[out_name])
+    f, q = np.concatenate(f).astype(np.float64), np.concatenate(q).astype(np.float64)
     expected = np.linalg.norm(q - f) / np.linalg.norm(f)
     doc = json.loads((workdir / "e.json").read_text())
     assert doc["final_distance"] == pytest.approx(expected, rel=1e-9)
