@@ -22,7 +22,7 @@ from frontc.quant.observers import OBSERVERS, TensorStats
 from frontc.quant.table import CalibrationTable, TensorRange, activation_tensors, graph_hash
 
 BACKENDS = ("torch", "numpy")
-Observer = Callable[[str, np.ndarray], None]
+Observer = Callable[[str, np.ndarray, tuple[float, float] | None], None]
 
 
 @dataclass
@@ -60,9 +60,15 @@ def _torch_runner(graph: Graph) -> Callable[[np.ndarray, Observer], None]:
 
     module = to_torch(graph)
 
+    def hook(observe: Observer) -> Callable[[str, torch.Tensor], None]:
+        def call(name: str, value: torch.Tensor) -> None:
+            low, high = torch.aminmax(value)  # one pass, on torch's threads
+            observe(name, value.numpy(), (float(low), float(high)))
+        return call
+
     def execute(x: np.ndarray, observe: Observer) -> None:
         with torch.no_grad():
-            module.observe((torch.from_numpy(x),), lambda name, value: observe(name, value.numpy()))
+            module.observe((torch.from_numpy(x),), hook(observe))
     return execute
 
 
@@ -71,7 +77,7 @@ def _numpy_runner(graph: Graph) -> Callable[[np.ndarray, Observer], None]:
 
     def execute(x: np.ndarray, observe: Observer) -> None:
         for name, value in run(graph, x, trace=True).items():
-            observe(name, value)
+            observe(name, value, None)
     return execute
 
 
@@ -102,9 +108,11 @@ def collect(graph: Graph, inputs: InputSet, *, chunk: int = 8, batch_size: int =
     count = 0
     rows = 0
 
-    def observe(name: str, value: np.ndarray) -> None:
+    def observe(name: str, value: np.ndarray, bounds: tuple[float, float] | None) -> None:
         if name in stats:
-            stats[name].update(value[:rows] if name in batched else value)
+            if name in batched and rows < chunk:
+                value, bounds = value[:rows], None
+            stats[name].update(value, bounds)
 
     for x, rows in chunks(inputs, chunk, batch_size, order):
         execute(x, observe)

@@ -46,22 +46,27 @@ class TensorStats:
     def absmax(self) -> float:
         return float(max(-self.min, self.max))
 
-    def update(self, values: np.ndarray) -> None:
-        """Add the values of one batch; ExecutionError if any is NaN or infinite."""
+    def update(self, values: np.ndarray, bounds: tuple[float, float] | None = None) -> None:
+        """Add the values of one batch (``bounds``: their min and max, when the caller has them);
+        ExecutionError if any is NaN or infinite."""
         values = np.asarray(values)
         if values.size == 0:
             return
         if values.dtype != np.float32:
             values = values.astype(np.float32)
-        low, high = float(values.min()), float(values.max())
+        low, high = bounds if bounds is not None else (float(values.min()), float(values.max()))
         if not (np.isfinite(low) and np.isfinite(high)):
             raise ExecutionError(f"tensor '{self.name}' holds NaN or infinite values; it cannot be calibrated",
                                  hint="check the inputs and their preprocessing")
         self.min, self.max = min(self.min, low), max(self.max, high)
         self._grow(max(-low, high))
-        magnitude = np.abs(values.ravel())
-        magnitude *= np.float32(2.0 ** (LOG2_BINS - self.exponent))  # exact: a power of two
-        self.hist += np.bincount(magnitude.astype(np.int64), minlength=BINS)
+        scale = np.float32(2.0 ** (LOG2_BINS - self.exponent))  # exact: a power of two
+        if low >= 0:
+            magnitude = np.multiply(values.ravel(), scale)
+        else:
+            magnitude = np.abs(values.ravel())
+            magnitude *= scale
+        self.hist += np.bincount(magnitude.astype(np.intp), minlength=BINS)
         self.count += values.size
 
     def merge(self, other: TensorStats) -> None:
