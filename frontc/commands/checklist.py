@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from frontc.checklist.runner import THRESHOLD, run_checklist
 from frontc.commands.common import add_force
-from frontc.zoo.checklist import THRESHOLD, run_checklist
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -72,9 +72,9 @@ def _run(model_or_config: str, out: Path, threshold: float, progress: bool, outp
     from tqdm import tqdm
 
     from frontc.analysis.complexity import complexity
+    from frontc.checklist.source import resolve
     from frontc.compiler import CMODEL, RECONSTRUCT, compile_graph, declare_ir, write_ir
     from frontc.reconstruction import check_reconstruction
-    from frontc.zoo.source import resolve
 
     for name in ("checklist.md", "checklist.json"):
         outputs.file(out / name)  # every output checked before the work
