@@ -12,8 +12,9 @@ from frontc.ir import save_graph
 from frontc.testing.graphs import tiny_resnet
 
 # files that each case's output folder holds before the command runs: none may change without --force
-TAKEN = ["taken.npy", "taken.npz", "taken.png", "taken.json", "taken.pt", "taken.pb", "ir/IR_for_reconstruct_graph.json",
-         "ir/IR_for_reconstruct_params.npz", "ir/IR_fused_for_CModel_graph.png", "ck/checklist.md",
+TAKEN = ["taken.npy", "taken.npz", "taken.png", "taken.json", "taken.pt", "taken.pb",
+         "ir/IR_for_reconstruct_graph.json", "ir/IR_for_reconstruct_params.npz", "ir/IR_fused_for_CModel_graph.png",
+         "ck/checklist.md",
          "ck/checklist.json", "afile", "adir/keep.txt", "saved/saved_model.pb"]
 
 
