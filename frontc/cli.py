@@ -27,6 +27,7 @@ COMMANDS = {
     "diff": "Per-layer divergence between two runs of the same IR (interpreter, torch, tf).",
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
+    "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
 }
 
 
