@@ -16,9 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from frontc.commands.quantize import _refuse_existing, prepare
+    from frontc.commands.quantize import prepare
     from frontc.ir.errors import OptionError
-    from frontc.ir.fileio import atomic_write
+    from frontc.outputs import Outputs
     from frontc.quant import quantize_graph
     from frontc.quant.accuracy import Candidate, evaluate, markdown
     from frontc.quant.config import GRANULARITIES, STRATEGIES, evaluation_set
@@ -27,9 +27,6 @@ def main(args: argparse.Namespace) -> int:
     unknown = [s for s in chosen if s not in STRATEGIES]
     if unknown:
         raise OptionError(f"--strategies: unknown strategy '{unknown[0]}'", hint=f"one of {list(STRATEGIES)}")
-    if args.json:
-        from pathlib import Path
-        _refuse_existing([Path(args.json)], args.force)
     config, graph, _, output, _, _, ranges = prepare(args.config_file, "symmetry_max", "perlayer")
     inputs, labels = evaluation_set(config, graph.inputs[0], labelled=True)
     candidates = [Candidate("float", None, graph)]
@@ -41,11 +38,15 @@ def main(args: argparse.Namespace) -> int:
             candidates.append(Candidate(strategy, weight_quan, quantize_graph(
                 graph, ranges, strategy, weight_quan=weight_quan, weight_bits=config.weight_bits,
                 act_bits=config.act_bits)))
-    results = evaluate(candidates, inputs, labels, output, batch_size=args.batch_size or config.batch_size)
-    print(markdown(results, f"{graph.name}: {len(inputs)} labelled inputs, W{config.weight_bits}A{config.act_bits}, "
-                            f"table {config.table.name if config.table else '-'}"))
+    with Outputs("accuracy", force=args.force) as out:
+        staged = out.file(args.json) if args.json else None
+        results = evaluate(candidates, inputs, labels, output, batch_size=args.batch_size or config.batch_size)
+        print(markdown(results, f"{graph.name}: {len(inputs)} labelled inputs, W{config.weight_bits}"
+                                f"A{config.act_bits}, table {config.table.name if config.table else '-'}"))
+        if staged is not None:
+            doc = {"graph": graph.name, "images": len(inputs), "output": output,
+                   "runs": [r.to_json() for r in results]}
+            staged.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     if args.json:
-        doc = {"graph": graph.name, "images": len(inputs), "output": output, "runs": [r.to_json() for r in results]}
-        atomic_write(args.json, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode(), overwrite=args.force)
         print(f"wrote {args.json}")
     return 0

@@ -38,8 +38,9 @@ def main(args: argparse.Namespace) -> int:
     from frontc.datasets.images import open_inputs
     from frontc.datasets.preprocess import Preprocess
     from frontc.ir.serialize import load_graph
+    from frontc.outputs import Outputs
     from frontc.quant.calibrate import calibrate
-    from frontc.quant.table import save_table
+    from frontc.quant.table import check_table_path
 
     config = None
     if args.config_file:
@@ -54,16 +55,16 @@ def main(args: argparse.Namespace) -> int:
     observer = args.observer or (config.observer if config else "kl")
     percentile = args.percentile if args.percentile is not None else (config.percentile if config else 99.99)
     batch_size = args.batch_size or (config.calib_batch_size if config else 32)
-    from pathlib import Path
-    if Path(output).exists() and not args.force:
-        raise OptionError("file exists", path=str(output), hint="choose another output or allow overwriting (--force)")
+    check_table_path(output)
     graph = load_graph(graph_path, args.params or (config.params if config and not args.graph else None))
     if len(graph.inputs) != 1:
         raise OptionError(f"graph '{graph.name}' has {len(graph.inputs)} inputs; calibration feeds one")
     inputs = open_inputs(images, graph.inputs[0], config.preprocess if config else Preprocess())
-    table, report = calibrate(graph, inputs, observer, percentile=percentile, bits=args.bits, chunk=args.chunk,
-                              batch_size=batch_size, backend=args.backend)
-    save_table(table, output, overwrite=args.force)
+    with Outputs("calibrate", force=args.force) as out:
+        staged = out.file(output)
+        table, report = calibrate(graph, inputs, observer, percentile=percentile, bits=args.bits,
+                                  chunk=args.chunk, batch_size=batch_size, backend=args.backend)
+        staged.write_bytes(table.dumps())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"calibrated {len(table.tensors)} tensors of '{graph.name}' on {report.samples} inputs with "
           f"{observer} ({args.backend}, chunk {args.chunk}) in {report.seconds:.2f} s; peak RSS {peak:.0f} MiB")

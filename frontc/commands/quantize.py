@@ -54,15 +54,9 @@ def prepare(config_file: str, strategy: str | None = None, weight_quan: str | No
     return config, graph, source, output, strategy, weight_quan, ranges
 
 
-def _refuse_existing(paths: list[Path], force: bool) -> None:
-    for path in paths:
-        if path.exists() and not force:
-            raise OptionError("file exists", path=str(path), hint="choose another output or allow overwriting (--force)")
-
-
 def main(args: argparse.Namespace) -> int:
-    from frontc.ir.fileio import atomic_write
     from frontc.ir.serialize import ir_paths, save_graph
+    from frontc.outputs import Outputs
     from frontc.quant import quantize_graph
     from frontc.quant.config import evaluation_set, quantized_prefix
     from frontc.quant.error import analyze, plot_snr
@@ -71,23 +65,24 @@ def main(args: argparse.Namespace) -> int:
                                                                        args.weight_quan)
     prefix = quantized_prefix(config, strategy, weight_quan)
     plot = Path(args.plot) if args.plot else prefix.with_name(prefix.name + "_snr.png")
-    targets = [*ir_paths(prefix), plot] + ([Path(args.json)] if args.json else [])
-    _refuse_existing(targets, args.force)
     quantized = quantize_graph(graph, ranges or {}, strategy, weight_quan=weight_quan,
                                weight_bits=config.weight_bits, act_bits=config.act_bits)
     inputs, _ = evaluation_set(config, graph.inputs[0], labelled=False)
-    report = analyze(graph, quantized, inputs, output, batch_size=args.batch_size, isolated=not args.no_isolated)
-    title = f"{graph.name} {strategy} {weight_quan} W{config.weight_bits}A{config.act_bits}"
-    print(f"{title} on {report.images} inputs (isolated: this layer's quantized kernel on float inputs)")
-    print(report.table())
-    save_graph(quantized, prefix, overwrite=args.force)
-    print(f"wrote {ir_paths(prefix)[0]} and {ir_paths(prefix)[1].name}")
-    atomic_write(plot, plot_snr(report, title), overwrite=args.force)
-    print(f"wrote {plot}")
-    if args.json:
-        doc = {"graph": graph.name, "strategy": strategy, "weight_quan": weight_quan,
-               "weight_bits": config.weight_bits, "act_bits": config.act_bits, **report.to_json()}
-        atomic_write(args.json, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode(), overwrite=args.force)
-        print(f"wrote {args.json}")
+    with Outputs("quantize", force=args.force) as out:  # all written together, or none
+        staged_graph, _ = (out.file(path) for path in ir_paths(prefix))
+        staged_plot = out.file(plot)
+        staged_json = out.file(args.json) if args.json else None
+        report = analyze(graph, quantized, inputs, output, batch_size=args.batch_size,
+                         isolated=not args.no_isolated)
+        title = f"{graph.name} {strategy} {weight_quan} W{config.weight_bits}A{config.act_bits}"
+        print(f"{title} on {report.images} inputs (isolated: this layer's quantized kernel on float inputs)")
+        print(report.table())
+        save_graph(quantized, staged_graph, overwrite=True)
+        staged_plot.write_bytes(plot_snr(report, title))
+        if staged_json is not None:
+            doc = {"graph": graph.name, "strategy": strategy, "weight_quan": weight_quan,
+                   "weight_bits": config.weight_bits, "act_bits": config.act_bits, **report.to_json()}
+            staged_json.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {ir_paths(prefix)[0]}, {ir_paths(prefix)[1].name}, {plot}" + (f", {args.json}" if args.json else ""))
     print(f"final distance {report.final_distance}")
     return 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from frontc.ir.errors import ExecutionError, OptionError
+from frontc.quant.fasthist import add_counts
 
 OBSERVERS = ("minmax", "percentile", "kl", "mse")
 LOG2_BINS = 16
@@ -61,12 +62,7 @@ class TensorStats:
         self.min, self.max = min(self.min, low), max(self.max, high)
         self._grow(max(-low, high))
         scale = np.float32(2.0 ** (LOG2_BINS - self.exponent))  # exact: a power of two
-        if low >= 0:
-            magnitude = np.multiply(values.ravel(), scale)
-        else:
-            magnitude = np.abs(values.ravel())
-            magnitude *= scale
-        self.hist += np.bincount(magnitude.astype(np.intp), minlength=BINS)
+        add_counts(self.hist, values, scale, absolute=low < 0)
         self.count += values.size
 
     def merge(self, other: TensorStats) -> None:

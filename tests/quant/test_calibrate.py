@@ -8,7 +8,7 @@ import pytest
 
 from frontc.datasets.images import open_inputs
 from frontc.ir.batch import rebatch
-from frontc.ir.errors import OptionError, ShapeError
+from frontc.ir.errors import FrontcError, OptionError, ShapeError
 from frontc.passes import run_pipeline
 from frontc.quant.calibrate import calibrate, collect
 from frontc.quant.table import TableError, activation_tensors, graph_hash, load_table, save_table
@@ -62,7 +62,7 @@ def test_every_observer_gives_a_loadable_table(fused, inputs, tmp_path):
         assert loaded.dumps() == table.dumps()
         for name, r in loaded.tensors.items():
             assert 0 <= r.threshold <= max(-r.min, r.max), (observer, name)
-    with pytest.raises(OptionError, match="file exists"):
+    with pytest.raises(FrontcError, match="mse.json: exists"):
         save_table(table, tmp_path / "mse.json")
 
 
