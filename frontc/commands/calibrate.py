@@ -12,7 +12,7 @@ import resource
 from frontc.ir.errors import OptionError
 from frontc.quant.observers import OBSERVERS
 
-BACKENDS = ("torch", "numpy")
+BACKENDS = ("onnxruntime", "torch", "numpy")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,8 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chunk", type=int, default=8,
                         help="inputs per runtime call; fixes the arithmetic, so the table does not depend on "
                         "--batch-size or order (default 8)")
-    parser.add_argument("--backend", choices=BACKENDS, default="torch",
-                        help="runtime: torch (the IR rebuilt in PyTorch, fastest) or numpy (the reference)")
+    parser.add_argument("--backend", choices=BACKENDS, default="onnxruntime",
+                        help="runtime: onnxruntime (the IR exported to ONNX, fastest), torch (the IR rebuilt in "
+                        "PyTorch) or numpy (the reference interpreter)")
     parser.add_argument("--force", action="store_true", help="replace an existing table")
 
 

@@ -10,7 +10,8 @@ order or batch split of the same values, and memory is bounded (one histogram pe
 Thresholds (the clip value of |x|) by observer:
 - ``minmax``: max|x| (exact).
 - ``percentile``: the upper edge of the bin where the cumulative share of |x| reaches ``percentile`` %.
-- ``kl``: TensorRT's entropy calibration: the histogram re-binned to 2048 bins up to max|x|; for
+- ``kl``: TensorRT's entropy calibration: the histogram re-binned to 2048 bins up to max|x| (the
+  first bin, a ReLU's zeros, counted like the second, as NVIDIA's pytorch-quantization does); for
   every candidate i >= 128 bins, P = hist[:i] with the outliers added to its last bin, Q = P merged
   into 128 levels and expanded over P's non-empty bins; the threshold minimizes KL(P || Q) (all
   candidates at once from prefix sums; equal to scipy.stats.entropy's loop, tested).
@@ -141,6 +142,7 @@ def kl_threshold(hist: np.ndarray, edges: np.ndarray, absmax: float) -> float:
     h = _used_bins(hist, group).astype(np.float64)
     if h.size <= KL_LEVELS:
         return absmax
+    h[0] = h[1]  # as NVIDIA's pytorch-quantization: a ReLU's spike at zero would favour the smallest clip
     width = (edges[1] - edges[0]) * group
     xlogx = np.where(h > 0, h * np.log(np.where(h > 0, h, 1.0)), 0.0)
     cs, cl, cz = (np.concatenate([[0.0], np.cumsum(v)]) for v in (h, xlogx, (h > 0).astype(np.float64)))

@@ -70,6 +70,8 @@ def _kl_reference(hist: np.ndarray) -> int:
 
     from scipy.stats import entropy
 
+    hist = hist.copy()
+    hist[0] = hist[1]
     divergences, arguments = [], []
     for i in range(128, len(hist) + 1):
         space = np.linspace(0, i, num=129)
