@@ -69,15 +69,16 @@ def read_feeds(graph: Graph, items: list[str], option: str = "--input_npy") -> d
             for spec in graph.inputs if spec.name in paths}
 
 
-def nonnegative(kind: type, most: float = math.inf) -> Callable[[str], int | float]:
-    """An argparse type: a finite number of ``kind`` (int or float) from 0 to ``most``."""
+def in_range(kind: type, least: float = 0, most: float = math.inf) -> Callable[[str], int | float]:
+    """An argparse type: a finite number of ``kind`` (int or float) from ``least`` to ``most``."""
     def parse(text: str) -> int | float:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-        if not math.isfinite(value) or not 0 <= value <= most:
-            raise argparse.ArgumentTypeError(f"'{text}' must be a finite number from 0" +
+            raise argparse.ArgumentTypeError(f"'{text}' is not {'an integer' if kind is int else 'a number'}") \
+                from None
+        if not math.isfinite(value) or not least <= value <= most:
+            raise argparse.ArgumentTypeError(f"'{text}' must be a finite number from {least:g}" +
                                              (f" to {most:g}" if math.isfinite(most) else " up"))
         return value
     parse.__name__ = kind.__name__

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from frontc.analysis.divergence import Divergence, divergence
-from frontc.commands.common import add_force, nonnegative, read_feeds, read_graph
+from frontc.commands.common import add_force, in_range, read_feeds, read_graph
 from frontc.compiler import parse_input_shapes
 from frontc.frontends import FRAMEWORKS, load
 from frontc.ir.errors import OptionError
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape when converting --source (repeat per input)")
     parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy")
-    parser.add_argument("--threshold", type=nonnegative(float), default=1e-4, help="rel_max that counts as diverged")
+    parser.add_argument("--threshold", type=in_range(float), default=1e-4, help="rel_max that counts as diverged")
     parser.add_argument("--plot", help="write error by depth to this PNG")
     add_force(parser)
 

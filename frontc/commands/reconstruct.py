@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force, as_dtype, nonnegative, read_graph, read_npy
+from frontc.commands.common import add_force, as_dtype, in_range, read_graph, read_npy
 from frontc.ir.errors import OptionError
 from frontc.outputs import Outputs
 from frontc.reconstruction import TARGETS, check_reconstruction, saves_folder, to_ir_layout
@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--result_npy", "--result-npy", required=True,
                         help="the expected output (.npy), from any framework")
     parser.add_argument("--save_path", "--save-path", help="also save the reconstructed model here")
-    parser.add_argument("--threshold", type=nonnegative(float), default=1e-3, help="largest accepted rel_max (1e-3)")
+    parser.add_argument("--threshold", type=in_range(float), default=1e-3, help="largest accepted rel_max (1e-3)")
     parser.add_argument("--input-layout", choices=("auto", "NCHW", "NHWC"), default="auto",
                         help="layout of input.npy and result.npy (auto: NHWC only when the shape says so)")
     add_force(parser)

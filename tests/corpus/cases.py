@@ -167,6 +167,19 @@ CASES: list[tuple[str, str]] = [
     ("bad", "checklist {onnx} -o {o}/afile"),
     ("bad", "checklist {onnx} -o /proc/frontc"),
     ("bad", "checklist {onnx} -o {o}/ck"),
+    # calibrate
+    *[("bad", f"calibrate --graph {{g}} --images {{x}} -o {{o}}/new.json {opt}") for opt in (
+        "--percentile 200", "--percentile -1", "--bits -1", "--bits 0", "--batch-size 0", "--batch-size -2",
+        "--chunk 0", "--observer caffe", "--backend caffe")],
+    ("bad", "calibrate --graph {g} --images {x} -o {o}/taken.json"),
+    ("bad", "calibrate --graph {g} --images {x} -o /proc/frontc/t.json"),
+    ("bad", "calibrate --graph {g} --images {x} -o {o}/adir"),
+    ("bad", "calibrate --graph {g} --images {F}/random.npy -o {o}/new.json"),
+    ("bad", "calibrate --graph {g} --images {F}/missing -o {o}/new.json"),
+    ("bad", "calibrate --graph {F}/garbage.json --images {x} -o {o}/new.json"),
+    ("bad", "calibrate --graph {g} -o {o}/new.json"),
+    ("bad", "calibrate --config-file {F}/bad.yml"),
+    ("bad", "calibrate --config-file {F}/typo_section.yml"),
     # zoo
     ("bad", "zoo show nosuch/model --zoo {o}/zoo"),
     ("bad", "zoo export nosuch/1 -o {o}/taken.pb --zoo {o}/zoo"),
