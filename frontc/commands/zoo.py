@@ -32,9 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p = verbs.add_parser("list", parents=[common],
                          help="table of versions (domain, task, model, version, sparsity, accuracy)")
     p.add_argument("--task", help="only this task")
-    p.add_argument("--min-sparsity", type=in_range(float, 1), default=0.0,
+    p.add_argument("--min-sparsity", type=in_range(float, 0, 1), default=0.0,
                    help="only versions at least this sparse (0-1)")
-    p.add_argument("--max-sparsity", type=in_range(float, 1), default=1.0,
+    p.add_argument("--max-sparsity", type=in_range(float, 0, 1), default=1.0,
                    help="only versions at most this sparse (0-1)")
     for verb, text in (("show", "card and files of versions"), ("verify", "recompute every hash")):
         p = verbs.add_parser(verb, parents=[common], help=text)
