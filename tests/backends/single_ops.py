@@ -27,7 +27,7 @@ CASES: dict[str, tuple[str, tuple[int, ...], dict[str, Any], dict[int, tuple[int
     "dense_3d_leaky": ("Dense", (2, 3, 8), {"activation": "LeakyRelu", "activation_params": [0.2]},
                        {1: (5, 8), 2: (5,)}),
     "batchnorm": ("BatchNorm", (2, 3, 4, 4), {"epsilon": 1e-3}, {1: (3,), 2: (3,), 3: (3,), 4: (3,)}),
-    "maxpool_ceil": ("MaxPool", (1, 2, 7, 7), {"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, {}),
+    "maxpool_ceil": ("MaxPool", (1, 2, 8, 8), {"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, {}),
     "maxpool_pads": ("MaxPool", (1, 2, 8, 8), {"kernel_shape": [3, 3], "strides": [2, 2],
                                                "pads": [1, 1, 1, 1]}, {}),
     "avgpool_pads": ("AvgPool", (1, 2, 8, 8), {"kernel_shape": [3, 3], "pads": [1, 1, 1, 1]}, {}),
