@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from frontc.zoo.checklist import THRESHOLD, run_checklist
+from frontc.checklist.runner import THRESHOLD, run_checklist
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

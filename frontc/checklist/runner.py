@@ -66,9 +66,9 @@ def run_checklist(model_or_config: str, out_dir: str | Path, *, threshold: float
     from tqdm import tqdm
 
     from frontc.analysis.complexity import complexity
+    from frontc.checklist.source import resolve
     from frontc.compiler import compile_graph, write_ir
     from frontc.reconstruction import check_reconstruction
-    from frontc.zoo.source import resolve
 
     out = Path(out_dir)
     report = Checklist(model_or_config)
