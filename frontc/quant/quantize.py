@@ -39,7 +39,6 @@ def quantize_graph(graph: Graph, table: Table, strategy: str = "symmetry_max", *
     strategies.check_options(strategy, weight_quan, weight_bits, act_bits)
     lint(graph)
     out = graph.copy()
-    out.params = dict(graph.params)
     annotate(out, table, strategy, weight_quan=weight_quan, weight_bits=weight_bits, act_bits=act_bits)
     return out
 
