@@ -1,8 +1,9 @@
-"""Rebuild an IR as a PyTorch module or a TensorFlow/Keras model, run it on input.npy and compare
-with result.npy. Exit status 1 when rel_max = max|diff| / max|result| is over the threshold.
+"""Rebuild an IR as a PyTorch module or a TensorFlow/Keras model, or export it to ONNX Runtime, MXNet
+or TVM (Relax, LLVM), run it on input.npy and compare with result.npy. Exit status 1 when
+rel_max = max|diff| / max|result| is over the threshold.
 
 --save_path: torch writes a TorchScript file; tf writes a frozen GraphDef (.pb), a TFLite model
-(.tflite) or a SavedModel folder (any other name).
+(.tflite) or a SavedModel folder (any other name); onnx writes an .onnx file.
 """
 from __future__ import annotations
 
