@@ -40,9 +40,8 @@ class Accuracy:
 
 def output_of(graph: Graph, x: np.ndarray, tensor: str) -> np.ndarray:
     """The value of ``tensor`` (a graph output or any node output) on ``x``, as floats (N, -1)."""
-    from frontc.quant.annotations import dequantize
-
     from frontc.interpreter import run
+    from frontc.quant.annotations import dequantize
 
     if tensor in graph.outputs:
         value = run(graph, x)[tensor]

@@ -15,9 +15,8 @@ from frontc.datasets.preprocess import Preprocess
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 from frontc.quant.observers import OBSERVERS
+from frontc.quant.strategies import GRANULARITIES, STRATEGIES
 
-STRATEGIES = ("null", "minmax", "scale_shift", "symmetry_max", "symmetry_max_t", "scale_shift_t")
-GRANULARITIES = ("perlayer", "perchannel")
 SECTIONS = ("MODEL", "QUAN", "EVALUATION", "PREPROCESS", "SAVE_PATH")
 KEYS = {
     "MODEL": ("graph", "params"),

@@ -103,11 +103,10 @@ class ErrorReport:
 def analyze(graph: Graph, quantized: Graph, inputs: InputSet, output: str, *, batch_size: int = 4,
             isolated: bool = True, progress: bool = True) -> ErrorReport:
     """Compare ``quantized`` (an annotated copy of ``graph``) with ``graph`` on ``inputs``."""
-    from frontc.quant.annotations import dequantize, is_integer
-
     from frontc.interpreter import run
     from frontc.interpreter.registry import call_kernel
     from frontc.ir.infer import node_attrs
+    from frontc.quant.annotations import dequantize, is_integer
 
     report = ErrorReport(output, len(inputs))
     report.layers = [(n.name, n.op, t) for n in graph.nodes for t in n.outputs]

@@ -58,7 +58,7 @@ def test_calibrate_from_arrays_and_force(workdir, capsys):
     assert main(args) == 0
     first = (workdir / "t.json").read_bytes()
     assert main(args) == 2
-    assert "t.json: exists" in capsys.readouterr().err
+    assert "t.json: file exists" in capsys.readouterr().err
     assert main([*args[:-1], "5", "--force"]) == 0
     assert (workdir / "t.json").read_bytes() == first
     assert json.loads(first)["samples"] == 6
