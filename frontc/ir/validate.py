@@ -9,6 +9,7 @@ from frontc.ir.errors import GraphError
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_node
 from frontc.ir.schema import get_schema, resolved_attrs
+from frontc.ir.sparsity import check_node as check_sparsity
 
 
 def topological_order(graph: Graph) -> list[Node]:
@@ -57,6 +58,7 @@ def lint(graph: Graph) -> None:
     graph.tensors = {}
     for node in graph.nodes:
         _check_node(graph, node, defined, seen_nodes, all_outputs)
+        check_sparsity(graph, node)
         for spec in infer_node(graph, node):
             old = stored.get(spec.name)
             if old is not None and (old.shape != spec.shape or old.dtype != spec.dtype):
