@@ -1,1 +1,2 @@
-"""Datasets read from files on disk (nothing is downloaded): Fashion-MNIST, image folders."""
+"""Input data read from disk (nothing is downloaded): image folders, .npy/.npz sets and label lists for
+calibration and evaluation; Fashion-MNIST from its idx files (``fashion_mnist``)."""
