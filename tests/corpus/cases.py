@@ -180,6 +180,11 @@ CASES: list[tuple[str, str]] = [
     ("bad", "calibrate --graph {g} -o {o}/new.json"),
     ("bad", "calibrate --config-file {F}/bad.yml"),
     ("bad", "calibrate --config-file {F}/typo_section.yml"),
+    # quantize and accuracy (step-6 configs)
+    *[("bad", f"{verb} --config-file {{F}}/{name}") for verb in ("quantize", "accuracy")
+      for name in ("bad.yml", "typo_section.yml", "list.yml", "missing.yml", "adir")],
+    ("bad", "quantize --config-file {F}/bad.yml --strategy caffe"),
+    ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
     # zoo
     ("bad", "zoo show nosuch/model --zoo {o}/zoo"),
     ("bad", "zoo export nosuch/1 -o {o}/taken.pb --zoo {o}/zoo"),
