@@ -1,7 +1,8 @@
 """Calibration cost on ResNet-50: time against one plain float inference pass over the same inputs
-(the same runtime, the IR rebuilt in PyTorch, in the same chunks), and peak memory.
+(the same runtime, in the same chunks), and peak memory.
 
-Inputs: --inputs (default 500) seeded random crops (area 30-100 %, flipped half the time) of
+Runtime: --backend onnxruntime (default, the fastest here) or torch, for both the float pass and
+calibration. Inputs: --inputs (default 500) seeded random crops (area 30-100 %, flipped half the time) of
 scikit-image's photos (configs/data/skimage_photos.txt), 224x224, ImageNet mean/std, stored as a
 memory-mapped .npy. Model: torch ResNet-50 (frontc.models.torch, seeded), IR_fused_for_CModel.
 The float pass and calibration alternate --repeat times in one process; the medians' ratio is
@@ -65,23 +66,35 @@ def fused_resnet50(folder: Path) -> Path:
     return save_graph(result.cmodel, folder / "IR_fused_for_CModel")[0]
 
 
-def float_pass(graph_path: Path, data: Path, chunk: int) -> float:
-    """Seconds of one plain float inference pass over ``data`` in chunks (IR rebuilt in PyTorch)."""
-    import torch
-
-    from frontc.backends.torch import to_torch
+def float_pass(graph_path: Path, data: Path, chunk: int, backend: str) -> float:
+    """Seconds of one plain float inference pass over ``data`` in chunks, with ``backend``."""
     from frontc.datasets.images import ArrayInputs
     from frontc.ir import load_graph
     from frontc.ir.batch import rebatch
     from frontc.quant.calibrate import chunks
 
     graph = load_graph(graph_path)
-    module = to_torch(rebatch(graph, chunk)[0])
+    specialized = rebatch(graph, chunk)[0]
+    if backend == "torch":
+        import torch
+
+        from frontc.backends.torch import to_torch
+        module = to_torch(specialized)
+
+        def forward(x: np.ndarray) -> None:
+            with torch.no_grad():
+                module(torch.from_numpy(x))
+    else:
+        from frontc.backends.onnx import onnxruntime_session, to_onnx
+        session = onnxruntime_session(to_onnx(specialized))
+        name = graph.inputs[0].name
+
+        def forward(x: np.ndarray) -> None:
+            session.run(None, {name: x})
     inputs = ArrayInputs(data, graph.inputs[0])
     start = time.perf_counter()
-    with torch.no_grad():
-        for x, _ in chunks(inputs, chunk, 32, None):
-            module(torch.from_numpy(x))
+    for x, _ in chunks(inputs, chunk, 32, None):
+        forward(x)
     return time.perf_counter() - start
 
 
@@ -99,6 +112,7 @@ def main() -> None:
     parser.add_argument("--observer", default="kl")
     parser.add_argument("--chunk", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--backend", choices=["onnxruntime", "torch"], default="onnxruntime")
     parser.add_argument("--json", help="write the numbers here")
     args = parser.parse_args()
     import torch
@@ -113,12 +127,13 @@ def main() -> None:
         data = photo_crops(folder / "crops.npy", args.inputs)
         graph = load_graph(graph_path)
         print(f"ResNet-50 fused IR ({len(graph.nodes)} nodes), {args.inputs} inputs, chunk {args.chunk}, "
-              f"torch {torch.__version__} with {torch.get_num_threads()} threads")
+              f"runtime {args.backend} (torch {torch.__version__}, {torch.get_num_threads()} threads)")
         floats, calibrations, tables = [], [], []
         for _ in range(args.repeat):
-            floats.append(float_pass(graph_path, data, args.chunk))
+            floats.append(float_pass(graph_path, data, args.chunk, args.backend))
             start = time.perf_counter()
-            stats, _ = collect(graph, ArrayInputs(data, graph.inputs[0]), chunk=args.chunk, progress=False)
+            stats, _ = collect(graph, ArrayInputs(data, graph.inputs[0]), chunk=args.chunk, backend=args.backend,
+                               progress=False)
             middle = time.perf_counter()
             make_table(graph, stats, args.inputs, args.observer)
             calibrations.append(time.perf_counter() - start)
@@ -128,11 +143,12 @@ def main() -> None:
               f"thresholds {t:.1f} s): {c / f:.2f}x")
         base = (f"from pathlib import Path\nimport sys\nsys.path.insert(0, {str(ROOT / 'bench')!r})\n"
                 "import bench_calibration as b\n")
-        rss_float = peak_rss(base + f"b.float_pass(Path({str(graph_path)!r}), Path({str(data)!r}), {args.chunk})")
+        rss_float = peak_rss(base + f"b.float_pass(Path({str(graph_path)!r}), Path({str(data)!r}), {args.chunk}, "
+                             f"{args.backend!r})")
         rss_calib = peak_rss(base + "from frontc.cli import main\n"
                              f"main(['calibrate', '--graph', {str(graph_path)!r}, '--images', {str(data)!r}, "
                              f"'-o', {str(folder / 't.json')!r}, '--observer', {args.observer!r}, "
-                             f"'--chunk', '{args.chunk}'])")
+                             f"'--chunk', '{args.chunk}', '--backend', {args.backend!r}])")
         print(f"peak RSS: float pass {rss_float:.1f} MiB, calibration {rss_calib:.1f} MiB "
               f"(inputs memory-mapped: {args.inputs * 3 * 224 * 224 * 4 / 2**20:.0f} MiB on disk)")
         if args.json:

@@ -1,7 +1,8 @@
 """Quantize the fused IR of a step-6 config and analyse the error per layer.
 
 Writes the quantized IR (IR_quant_<strategy>_<weight_quan>_graph.json / _params.npz beside
-MODEL.graph or in QUAN.output), a PNG of SNR per layer, and with --json the numbers; prints
+MODEL.graph or in QUAN.output), a PNG of SNR per layer, at SAVE_PATH a frozen TensorFlow .pb
+reproducing the quantized model (frontc.quant.explicit), and with --json the numbers; prints
 per layer rel_max, cosine and SNR (cumulative, and isolated: this layer's quantized kernel on the
 float inputs) over EVALUATION.input_images, then the line `final distance D` with
 D = ||q - f||_2 / ||f||_2 over the output_node tensor of every evaluation input.
@@ -23,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", metavar="PNG", help="SNR plot (default: beside the quantized IR)")
     parser.add_argument("--batch-size", type=int, default=4, help="evaluation inputs per run (default 4)")
     parser.add_argument("--no-isolated", action="store_true", help="skip the isolated per-layer analysis")
+    parser.add_argument("--no-pb", action="store_true", help="do not write SAVE_PATH (the frozen TensorFlow .pb)")
     parser.add_argument("--force", action="store_true", help="replace outputs that exist")
 
 
@@ -72,17 +74,22 @@ def main(args: argparse.Namespace) -> int:
         staged_graph, _ = (out.file(path) for path in ir_paths(prefix))
         staged_plot = out.file(plot)
         staged_json = out.file(args.json) if args.json else None
+        staged_pb = out.file(config.save_path) if config.save_path and not args.no_pb else None
         report = analyze(graph, quantized, inputs, output, batch_size=args.batch_size,
                          isolated=not args.no_isolated)
         title = f"{graph.name} {strategy} {weight_quan} W{config.weight_bits}A{config.act_bits}"
         print(f"{title} on {report.images} inputs (isolated: this layer's quantized kernel on float inputs)")
         print(report.table())
         save_graph(quantized, staged_graph, overwrite=True)
+        if staged_pb is not None:
+            from frontc.quant.explicit import save_quantized_pb
+            save_quantized_pb(quantized, staged_pb)
         staged_plot.write_bytes(plot_snr(report, title))
         if staged_json is not None:
             doc = {"graph": graph.name, "strategy": strategy, "weight_quan": weight_quan,
                    "weight_bits": config.weight_bits, "act_bits": config.act_bits, **report.to_json()}
             staged_json.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {ir_paths(prefix)[0]}, {ir_paths(prefix)[1].name}, {plot}" + (f", {args.json}" if args.json else ""))
+    extra = [str(p) for p in (args.json, staged_pb and config.save_path) if p]
+    print(f"wrote {ir_paths(prefix)[0]}, {ir_paths(prefix)[1].name}, {plot}" + "".join(f", {p}" for p in extra))
     print(f"final distance {report.final_distance}")
     return 0

@@ -90,9 +90,14 @@ def test_quantize_reports_the_final_distance(workdir, capsys, strategy, weight_q
     assert "file exists" in capsys.readouterr().err
 
 
-def test_null_strategy_has_no_error(workdir, capsys):
-    assert main(["quantize", "--config-file", str(workdir / "q.yml"), "--strategy", "null"]) == 0
+def test_null_strategy_has_no_error_and_save_path_gets_the_pb(workdir, capsys):
+    config = workdir / "q.yml"
+    config.write_text(config.read_text() + "SAVE_PATH: 'pbs/tiny_quan.pb'\n")
+    assert main(["quantize", "--config-file", str(config), "--strategy", "null", "--no-pb"]) == 0
     assert capsys.readouterr().out.strip().endswith("final distance 0.0")
+    assert not (workdir / "pbs").exists()
+    assert main(["quantize", "--config-file", str(config), "--force"]) == 0
+    assert (workdir / "pbs" / "tiny_quan.pb").stat().st_size > 1000
 
 
 @pytest.mark.parametrize("edit, message", [
