@@ -10,6 +10,7 @@ from frontc.ir.errors import GraphError
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_node
 from frontc.ir.schema import get_schema, resolved_attrs
+from frontc.ir.sparsity import check_node as check_sparsity
 
 # extra lint rules for meta annotations, by meta key; registered by the packages that own them
 _META_CHECKS: dict[str, Callable[[Graph], None]] = {}
@@ -66,6 +67,7 @@ def lint(graph: Graph) -> None:
     graph.tensors = {}
     for node in graph.nodes:
         _check_node(graph, node, defined, seen_nodes, all_outputs)
+        check_sparsity(graph, node)
         for spec in infer_node(graph, node):
             old = stored.get(spec.name)
             if old is not None and (old.shape != spec.shape or old.dtype != spec.dtype):
