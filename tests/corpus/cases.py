@@ -180,6 +180,16 @@ CASES: list[tuple[str, str]] = [
     ("bad", "calibrate --graph {g} -o {o}/new.json"),
     ("bad", "calibrate --config-file {F}/bad.yml"),
     ("bad", "calibrate --config-file {F}/typo_section.yml"),
+    # matrix, bench
+    ("bad", "matrix nosuchmodel --images {F}/adir -o {o}/new"),
+    ("bad", "matrix {onnx} --images {F}/missing -o {o}/new"),
+    ("bad", "matrix {onnx} --images {F}/adir -o {o}/afile"),
+    ("bad", "matrix {onnx} --images {F}/adir -o {o}/new --threads 0"),
+    ("bad", "matrix {onnx} --images {F}/adir -o {o}/new --targets caffe"),
+    ("bad", "bench --suite {F}/missing.yml -o {o}/new"),
+    ("bad", "bench --suite {F}/bad.yml -o {o}/new"),
+    ("bad", "bench --threads -1 -o {o}/new"),
+    ("bad", "bench --models nosuch -o {o}/new"),
     # zoo
     ("bad", "zoo show nosuch/model --zoo {o}/zoo"),
     ("bad", "zoo export nosuch/1 -o {o}/taken.pb --zoo {o}/zoo"),
