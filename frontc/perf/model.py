@@ -1,9 +1,10 @@
 """Per-layer latency of a graph on a Hardware: MACs, bytes at the layers' bit widths, roofline bounds.
 
 For each node: MACs and elementwise operations (as ``frontc.analysis.complexity`` counts them);
-effective MACs after the sparsity speedup of the weight's pattern (capped by the hardware's
-``sparse_speedup``); weight bytes at the weight width (sparse weights stored compressed when the
-hardware exploits their pattern); activation bytes at the activation width; DRAM bytes (weights
+effective MACs after the sparsity speedup of the weight's pattern (of the patterns its zeros satisfy,
+the one with the largest speedup, each capped by the hardware's ``sparse_speedup``; "dense" when none
+helps); weight bytes at the weight width (compressed, with index bits, when a pattern is used);
+activation bytes at the activation width; DRAM bytes (weights
 always; activations only when the layer does not fit in SRAM, graph inputs and outputs always);
 compute time = effective MACs / MAC rate at the layer's width + elementwise ops / vector rate;
 memory time = DRAM bytes / bandwidth; latency = max(compute, memory) + per-layer overhead.
@@ -68,7 +69,9 @@ class PerfReport:
         return sum(layer.latency_s for layer in self.layers)
 
     def as_dict(self) -> dict:
-        layers = [asdict(layer) | {"flops": layer.flops, "intensity": layer.intensity} for layer in self.layers]
+        layers = [asdict(layer) | {"flops": layer.flops,
+                                   "intensity": layer.intensity if math.isfinite(layer.intensity) else None}
+                  for layer in self.layers]  # None: nothing leaves the chip
         compute = [layer for layer in self.layers if layer.bound == "compute"]
         return {"hardware": self.hardware.as_dict(), "bits_from": self.bits_from, "latency_s": self.latency_s,
                 "macs": sum(layer.macs for layer in self.layers),
@@ -92,18 +95,28 @@ class PerfReport:
         return "\n".join(lines)
 
 
-def sparsity_pattern(weight: np.ndarray | None) -> str:
-    """dense, channel (whole output channels zero), 2:4 (at least 2 zeros in every 4 along the input), or
-    unstructured."""
+def sparsity_patterns(weight: np.ndarray | None) -> list[str]:
+    """The patterns a weight's zeros satisfy, most structured first: channel (whole output channels zero), 2:4
+    (at least 2 zeros in every 4 along the input), unstructured (any zeros); [] when dense."""
     if weight is None or weight.ndim < 2 or np.count_nonzero(weight) == weight.size:
-        return "dense"
+        return []
     rows = weight.reshape(weight.shape[0], -1) != 0
-    kept = rows.any(axis=1)
-    if rows[kept].all():
-        return "channel"
+    found = ["channel"] if rows[rows.any(axis=1)].all() else []
     if rows.shape[1] % 4 == 0 and (rows.reshape(rows.shape[0], -1, 4).sum(axis=2) <= 2).all():
-        return "2:4"
-    return "unstructured"
+        found.append("2:4")
+    return found + ["unstructured"]
+
+
+def _sparse_speedup(weight: np.ndarray | None, cost, hw: Hardware) -> tuple[str, float]:
+    """The pattern the hardware runs the weight with (the largest speedup; on a tie the more structured one,
+    which stores fewer index bits) and that speedup."""
+    ideal = cost.macs / cost.sparse_macs if cost.sparse_macs else 1.0
+    best = ("dense", 1.0)
+    for pattern in sparsity_patterns(weight):
+        speedup = min(ideal, hw.sparse_speedup.get(pattern, 1.0))
+        if speedup > best[1]:
+            best = (pattern, speedup)
+    return best
 
 
 def _bits(array_dtype: np.dtype, hw: Hardware) -> int:
@@ -119,10 +132,7 @@ def _layer(graph: Graph, node: Node, cost, hw: Hardware, outputs: set[str], inpu
     if width is None:
         raise OptionError(f"{max(weight_bits, act_bits)}-bit operands are wider than any of {hw.name}'s "
                           f"bit_widths {list(hw.bit_widths)}", node=node.name)
-    pattern = sparsity_pattern(weight)
-    speedup = 1.0
-    if pattern != "dense" and cost.sparse_macs:
-        speedup = min(cost.macs / cost.sparse_macs, hw.sparse_speedup.get(pattern, 1.0))
+    pattern, speedup = _sparse_speedup(weight, cost, hw)
     effective = cost.macs / speedup if cost.macs else 0.0
     params = [graph.params[t] for t in dict.fromkeys(node.inputs) if t in graph.params]
     weight_bytes = sum(p.size * max(_bits(p.dtype, hw), 32) / 8 for p in params if p is not weight)  # biases: 32
@@ -130,8 +140,7 @@ def _layer(graph: Graph, node: Node, cost, hw: Hardware, outputs: set[str], inpu
         dense_bytes = weight.size * weight_bits / 8
         nnz = int(np.count_nonzero(weight))
         index = INDEX_BITS.get(pattern, hw.sparse_index_bits)
-        exploited = pattern != "dense" and hw.sparse_speedup.get(pattern, 1.0) > 1.0
-        weight_bytes += min(dense_bytes, nnz * (weight_bits + index) / 8) if exploited else dense_bytes
+        weight_bytes += min(dense_bytes, nnz * (weight_bits + index) / 8) if pattern != "dense" else dense_bytes
     sizes = {t: math.prod(graph.spec(t).shape) * act_bits / 8 for t in act_tensors}
     act_bytes = float(sum(sizes.values()))
     fits = weight_bytes + act_bytes <= hw.sram_kib * 1024
