@@ -12,15 +12,14 @@ from typing import Any
 
 import numpy as np
 
+from frontc.catalog.case import ModelEntry, seeded_input
+from frontc.catalog.registry import find
 from frontc.frontends import load
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
-from frontc.testing.case import seeded_input
-from frontc.testing.catalog import MODULES, all_cases
 
 SUFFIXES = {".onnx": "onnx", ".json": "mxnet", ".pt": "torch", ".pth": "torch", ".keras": "tf", ".h5": "tf",
             ".pb": "tf"}
-ALIASES = {"resnet50v1b": "resnet50_v1b"}
 
 
 @dataclass
@@ -34,6 +33,9 @@ class Source:
     reference: np.ndarray
     reference_from: str
     details: dict[str, Any] = field(default_factory=dict)
+    model: Any = None  # what the frontend loaded: a model object, a zoo name or a file path
+    options: dict[str, Any] = field(default_factory=dict)
+    entry: ModelEntry | None = None  # the catalog entry, for catalog models
 
 
 def resolve(model_or_config: str) -> Source:
@@ -50,19 +52,12 @@ def resolve(model_or_config: str) -> Source:
 
 
 def from_case(text: str) -> Source:
-    framework, _, name = text.rpartition(":")
-    name = ALIASES.get(name, name)
-    matches = [(fw, n, f) for fw, n, f in all_cases([framework] if framework else None) if n == name]
-    if framework and framework not in MODULES:
-        raise OptionError(f"unknown framework '{framework}' in '{text}'", hint=f"one of {list(MODULES)}")
-    if not matches:
-        known = sorted({n for _, n, _ in all_cases()})
-        raise OptionError(f"'{text}' is not a file, a YAML config or a built-in model", hint=f"built-in: {known}")
-    framework, name, factory = matches[0]
-    case = factory()
+    entry = find(text)
+    framework, name = entry.framework, entry.name
+    case = entry()
     graph = load(case.source, framework, input_shapes=case.input_shapes, **case.options)
     return Source(name, framework, graph, case.feeds, case.reference[0], f"{framework} (the source framework)",
-                  {"input_shape": list(graph.inputs[0].shape)})
+                  {"input_shape": list(graph.inputs[0].shape)}, case.source, dict(case.options), entry)
 
 
 def from_model(framework: str, model: Any, input_shapes: dict | None, name: str, epoch: int | None = None,
@@ -75,10 +70,12 @@ def from_model(framework: str, model: Any, input_shapes: dict | None, name: str,
     else:
         feeds = {spec.name: seeded_input(spec.shape) for spec in graph.inputs}
     if reference is not None:
-        return Source(name, framework, graph, feeds, reference, "result_npy of the config")
+        return Source(name, framework, graph, feeds, reference, "result_npy of the config", model=model,
+                      options=options)
     from frontc.interpreter import run
     output = run(graph, feeds)[graph.outputs[0]]
-    return Source(name, framework, graph, feeds, output, "frontc interpreter on the imported graph")
+    return Source(name, framework, graph, feeds, output, "frontc interpreter on the imported graph", model=model,
+                  options=options)
 
 
 def from_config(path: Path) -> Source:

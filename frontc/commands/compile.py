@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 
 from frontc.compiler import compile_model, parse_input_shapes
+from frontc.frontends import FRAMEWORKS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("framework", choices=["mxnet", "torch", "tf", "onnx"], help="source framework")
+    parser.add_argument("framework", choices=list(FRAMEWORKS), help="source framework")
     parser.add_argument("model", help="model file, directory or zoo name")
     parser.add_argument("epoch", nargs="?", type=int, help="MXNet checkpoint epoch (NAME-%%04d.params)")
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",

@@ -71,7 +71,7 @@ def test_failed_steps_are_reported_and_the_others_still_run(config_dir, tmp_path
 def test_unknown_model_fails_step_one_and_skips_the_rest(tmp_path):
     assert main(["checklist", "no_such_model", "-o", str(tmp_path)]) == 1
     report = {s["name"]: s for s in json.loads((tmp_path / "checklist.json").read_text())["steps"]}
-    assert "is not a file, a YAML config or a built-in model" in report["get model"]["reason"]
+    assert "is not a file, a YAML config or a catalog model" in report["get model"]["reason"]
     assert report["compile"]["ok"] is None and report["compile"]["reason"] == "skipped: needs get model"
 
 
