@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontc.checklist.context import Context, Step
-from frontc.ir.fileio import atomic_write
+from frontc.outputs import Outputs
 
 YES = {True: "yes", False: "no", None: "not run"}
 
@@ -113,11 +113,13 @@ def card(report, ctx: Context) -> dict[str, Any] | None:
 
 
 def write_reports(report, ctx: Context) -> None:
-    """checklist.md, checklist.json and (when the model is known) card.yaml in the output folder."""
+    """checklist.md, checklist.json and (when the model and its complexity are known) card.yaml."""
     from frontc.checklist.runner import as_json
     from frontc.zoo.card import CARD, card_bytes
-    atomic_write(ctx.out / "checklist.md", markdown(report, ctx).encode())
-    atomic_write(ctx.out / "checklist.json", as_json(report, ctx.threshold))
     data = card(report, ctx)
-    if data is not None:
-        atomic_write(ctx.out / CARD, card_bytes(data))
+    with Outputs("checklist", force=True) as out:  # the reports appear together; a stale card is removed
+        out.write(ctx.out / "checklist.md", markdown(report, ctx))
+        out.write(ctx.out / "checklist.json", as_json(report, ctx.threshold))
+        out.file(ctx.out / CARD)
+        if data is not None:
+            out.write(ctx.out / CARD, card_bytes(data))

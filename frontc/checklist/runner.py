@@ -16,7 +16,7 @@ from typing import Any
 
 from frontc.checklist.context import Context, Step, fingerprint, sha256_path
 from frontc.checklist.plan import PLAN, StepSpec
-from frontc.ir.errors import FrontcError, OptionError
+from frontc.ir.errors import FrontcError, OptionError, OutputError
 
 THRESHOLD = 1e-3
 REPORT_JSON = "checklist.json"
@@ -62,13 +62,21 @@ def parse_steps(text: str | None) -> set[int] | None:
 
 
 def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESHOLD, steps: set[int] | None = None,
-                  reuse: bool = True, progress: bool = True) -> Checklist:
-    """Run the plan on ``target``; write checklist.md, checklist.json, card.yaml and every step's files."""
+                  reuse: bool = True, progress: bool = True, force: bool = False) -> Checklist:
+    """Run the plan on ``target``; write checklist.md, checklist.json, card.yaml and every step's files.
+
+    The output folder is the checklist's own: a folder an earlier run wrote (it holds checklist.json) is
+    updated in place, step by step; any other non-empty folder is refused unless ``force``."""
     from tqdm import tqdm
 
     from frontc.checklist.report import write_reports
 
     out = Path(out_dir)
+    if out.is_dir() and any(out.iterdir()) and not (out / REPORT_JSON).is_file() and not force:
+        raise OutputError("exists and was not written by frontc checklist", path=str(out),
+                          hint="choose another output folder, or --force to write into it")
+    if out.exists() and not out.is_dir():
+        raise OutputError("is a file, a folder is expected here", path=str(out))
     out.mkdir(parents=True, exist_ok=True)
     config, config_path = load_config(target)
     ctx = Context(target, out, config, config_path, threshold)

@@ -3,14 +3,13 @@ there and records what it measured in ``step.data``; ``frontc.checklist.plan`` d
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 
 from frontc.checklist.context import IMPORTED, MOFFETT_IR, Context, Step
 from frontc.ir.errors import FrontcError, OptionError
-from frontc.ir.fileio import atomic_write
+from frontc.outputs import Outputs, write_file
 
 RECONSTRUCT, CMODEL = f"{MOFFETT_IR}/IR_for_reconstruct", f"{MOFFETT_IR}/IR_fused_for_CModel"
 SPARSE_RECORD = "sparse_training.json"
@@ -29,20 +28,18 @@ def get_model(ctx: Context, step: Step) -> None:
     """Step 1: import the model, keep its source files, the input it is checked on and the reference output."""
     from frontc.checklist.artifacts import save_source_files
     from frontc.checklist.source import resolve
-    from frontc.commands.common import write_npy, write_npz
-    from frontc.ir.serialize import save_graph
+    from frontc.commands.common import npy_bytes
+    from frontc.ir.serialize import graph_files, npz_bytes
 
     source = resolve(ctx.target)
-    save_graph(source.graph, ctx.out / IMPORTED, overwrite=True)
+    with Outputs("checklist", force=True) as out:  # the step's files appear together
+        for path, data in graph_files(source.graph, ctx.out / IMPORTED).items():
+            out.write(path, data)
+        out.write(ctx.out / "inputs.npz", npz_bytes(source.feeds))
+        out.write(ctx.out / "input.npy", npy_bytes(source.feeds[source.graph.inputs[0].name]))
+        out.write(ctx.out / "result.npy", npy_bytes(source.reference))
+        save_source_files(source, out.folder(ctx.out / "source"))
     ctx.cache.pop(IMPORTED, None)
-    write_npz(str(ctx.out / "inputs.npz"), source.feeds)
-    write_npy(str(ctx.out / "input.npy"), source.feeds[source.graph.inputs[0].name])
-    write_npy(str(ctx.out / "result.npy"), source.reference)
-    staging = ctx.out / ".source.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
-    save_source_files(source, staging)
-    shutil.rmtree(ctx.out / "source", ignore_errors=True)
-    staging.rename(ctx.out / "source")
     entry, model = source.entry, ctx.section("MODEL")
     step.data = {"model": source.name, "framework": source.framework, "reference": source.reference_from,
                  "framework_version": source.graph.meta.get("framework_version", ""),
@@ -65,7 +62,7 @@ def sparse_record(ctx: Context, step: Step) -> None:
     missing = [key for key in RECORD_FIELDS if key not in record]
     if missing:
         raise OptionError(f"training record misses {missing}", path=str(path), hint=f"it needs {RECORD_FIELDS}")
-    atomic_write(ctx.out / SPARSE_RECORD, path.read_bytes())
+    write_file(ctx.out / SPARSE_RECORD, path.read_bytes(), force=True)
     step.data = {key: record[key] for key in RECORD_FIELDS} | {k: record[k] for k in ("base_top1", "pattern")
                                                              if k in record}
 
@@ -74,7 +71,7 @@ def compile_step(ctx: Context, step: Step) -> None:
     """Step 3: both IRs into moffett_ir/."""
     from frontc.compiler import compile_graph, write_ir
     result = compile_graph(ctx.graph(IMPORTED))
-    write_ir(result, ctx.out / MOFFETT_IR, overwrite=True)
+    write_ir(result, ctx.out / MOFFETT_IR, overwrite=True)  # replaced together
     for prefix in (RECONSTRUCT, CMODEL):
         ctx.cache.pop(prefix, None)
     step.data = {"nodes_reconstruct": len(result.reconstruct.nodes), "nodes_cmodel": len(result.cmodel.nodes),
@@ -85,7 +82,7 @@ def complexity_step(ctx: Context, step: Step) -> None:
     """Step 4: nnz, sparsity, dense and sparse FLOPs of IR_for_reconstruct."""
     from frontc.analysis.complexity import complexity
     c = complexity(ctx.graph(RECONSTRUCT))
-    atomic_write(ctx.out / "complexity.json", (json.dumps(c.as_dict(), indent=1) + "\n").encode())
+    write_file(ctx.out / "complexity.json", json.dumps(c.as_dict(), indent=1) + "\n", force=True)
     step.data = {"line": c.line(), "nnz": c.nnz, "sparsity": c.sparsity, "dense_flops": c.dense_flops,
                  "sparse_flops": c.sparse_flops}
 
@@ -119,8 +116,9 @@ def performance(ctx: Context, step: Step) -> None:
     hw = load_hardware(hardware_file(ctx))
     report = estimate(ctx.graph(CMODEL), hw)
     data = report.as_dict()
-    atomic_write(ctx.out / "perf.json", (json.dumps(data, indent=1) + "\n").encode())
-    roofline_png(report, ctx.out / "roofline.png")
+    with Outputs("checklist", force=True) as out:
+        out.write(ctx.out / "perf.json", json.dumps(data, indent=1) + "\n")
+        out.write(ctx.out / "roofline.png", roofline_png(report))
     step.data = {"hardware": hw.name, "latency_ms": report.latency_s * 1e3, "macs": data["macs"],
                  "effective_macs": data["effective_macs"], "dram_bytes": data["dram_bytes"],
                  "compute_bound": data["compute_bound_layers"], "layers": len(report.layers),

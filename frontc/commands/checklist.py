@@ -5,8 +5,9 @@ the source framework computes the reference output), a model file, or a YAML con
 Steps: 1 get the model, 2 sparse training record (SPARSE), 3 compile (moffett_ir/), 4 complexity,
 5 PyTorch and TensorFlow reconstruction of both IRs with the distance check, 7 performance model
 (PERF.hardware, default configs/hardware/example_accelerator.yaml). A step whose inputs did not change
-since the last run into the same folder is reused. Exit status 1 when a step failed (its reason is in
-the table); --submit then submits nothing.
+since the last run into the same folder is reused (the folder is the checklist's own: one an earlier
+run wrote is updated step by step; any other non-empty folder needs --force). Exit status 1 when a
+step failed (its reason is in the table); --submit then submits nothing.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import argparse
 from pathlib import Path
 
 from frontc.checklist.runner import THRESHOLD, parse_steps, run_checklist
+from frontc.commands.common import add_force
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,13 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-reuse", action="store_true", help="rerun steps even when their inputs did not change")
     parser.add_argument("--submit", action="store_true", help="when every step passed, submit the folder to the zoo")
     parser.add_argument("--zoo", help="zoo root for --submit (default: $FRONTC_ZOO, else ./MODEL_ZOO)")
+    add_force(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     from frontc.zoo.layout import zoo_root
     root = zoo_root(args.zoo) if args.submit else None  # a bad zoo path fails before any work
     report = run_checklist(args.model, Path(args.output), threshold=args.threshold, steps=parse_steps(args.steps),
-                           reuse=not args.no_reuse)
+                           reuse=not args.no_reuse, force=args.force)
     print((Path(args.output) / "checklist.md").read_text())
     if not report.passed:
         if args.submit:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from frontc.ir.fileio import atomic_write
+from frontc.commands.common import add_force
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,24 +20,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", help="write the roofline plot to this PNG")
     parser.add_argument("--json", dest="json_path", help="write the per-layer report to this JSON file")
     parser.add_argument("--top", type=int, default=0, help="list only the N slowest layers (default: all)")
-    parser.add_argument("--force", action="store_true", help="replace existing --plot / --json files")
+    add_force(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     from frontc.commands.common import read_graph
-    from frontc.ir.errors import OptionError
+    from frontc.outputs import Outputs
     from frontc.perf.hardware import load_hardware
     from frontc.perf.model import estimate
     from frontc.perf.roofline import roofline_png
 
     hw = load_hardware(args.hardware)
-    for path in (args.plot, args.json_path):
-        if path and Path(path).exists() and not args.force:
-            raise OptionError("file exists", path=path, hint="choose another output or use --force")
-    report = estimate(read_graph(args.graph, args.params), hw)
-    print(report.table(args.top))
-    if args.json_path:
-        atomic_write(args.json_path, (json.dumps(report.as_dict(), indent=1) + "\n").encode(), overwrite=args.force)
-    if args.plot:
-        roofline_png(report, args.plot, overwrite=args.force)
+    with Outputs("perf", force=args.force) as out:
+        for path in (args.plot, args.json_path):
+            if path:
+                out.file(path)  # checked before the work
+        report = estimate(read_graph(args.graph, args.params), hw)
+        print(report.table(args.top))
+        if args.json_path:
+            out.write(args.json_path, json.dumps(report.as_dict(), indent=1) + "\n")
+        if args.plot:
+            out.write(args.plot, roofline_png(report))
     return 0

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from frontc.ir.fileio import atomic_write
 from frontc.perf.model import PerfReport
 
 
-def roofline_png(report: PerfReport, path: str | Path, *, overwrite: bool = True) -> Path:
-    """Write the roofline of ``report`` to ``path`` (PNG)."""
+def roofline_png(report: PerfReport) -> bytes:
+    """The roofline of ``report`` as PNG bytes."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -39,4 +37,4 @@ def roofline_png(report: PerfReport, path: str | Path, *, overwrite: bool = True
     fig.tight_layout()
     fig.savefig(buffer, format="png")
     plt.close(fig)
-    return atomic_write(path, buffer.getvalue(), overwrite=overwrite)
+    return buffer.getvalue()
