@@ -3,7 +3,8 @@
 A step runs when the config enables it and --steps selects it (default: all enabled). A step whose
 inputs (files and settings, hashed) did not change since the last run in the same output folder, and
 whose outputs are intact, is reused instead of rerun. A failed step is recorded with its one-line
-reason; steps that need it are skipped, the others still run.
+reason; steps that need it are skipped, the others still run. A model or config that cannot be
+loaded (step 1) is an error of its own: nothing is reported.
 """
 from __future__ import annotations
 
@@ -85,7 +86,10 @@ def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESH
     bar = tqdm(total=len(PLAN), unit="step", disable=None if progress else True, leave=False)
     for spec in PLAN:
         bar.set_description(spec.name, refresh=False)
-        report.steps[spec.name] = _run_step(spec, ctx, report, previous.get(spec.name), steps)
+        step = report.steps[spec.name] = _run_step(spec, ctx, report, previous.get(spec.name), steps)
+        if spec.number == 1 and step.ok is False:  # a bad model or config: an error (exit 2), no report
+            bar.close()
+            raise FrontcError(step.reason)
         bar.update()
     bar.close()
     report.model = report.steps["get model"].data.get("model", report.model)

@@ -137,11 +137,18 @@ def test_failed_steps_are_reported_and_the_others_still_run(config_dir, tmp_path
     assert "| 5 | torch rt | no |" in (tmp_path / "checklist.md").read_text()
 
 
-def test_unknown_model_fails_step_one_and_skips_the_rest(tmp_path):
-    assert main(["checklist", "no_such_model", "-o", str(tmp_path)]) == 1
-    report = steps_of(tmp_path)
-    assert "is not a file, a YAML config or a catalog model" in report["get model"]["reason"]
-    assert report["compile"]["ok"] is None and report["compile"]["reason"] == "skipped: needs get model"
+def test_an_unknown_model_is_an_error_and_nothing_is_reported(tmp_path, capsys):
+    assert main(["checklist", "no_such_model", "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is not a file, a YAML config or a catalog model" in err[0]
+    assert not (tmp_path / "out" / "checklist.md").exists()
+
+
+def test_a_folder_not_written_by_the_checklist_needs_force(config_dir, tmp_path, capsys):
+    (tmp_path / "mine.txt").write_text("keep")
+    assert main(["checklist", str(config_dir / "good.yml"), "-o", str(tmp_path)]) == 2
+    assert "was not written by frontc checklist" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
 
 
 def test_catalog_model_uses_the_source_framework_reference(tmp_path):
