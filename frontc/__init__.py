@@ -7,8 +7,9 @@ from frontc.frontends import load
 from frontc.interpreter import run
 from frontc.ir import Graph, Node, TensorSpec, load_graph, save_graph
 from frontc.ir.errors import FrontcError
+from frontc.quant import quantize_graph  # also registers the quantization lint rule and kernels
 
 __version__ = "0.1.0"
 
-__all__ = ["Graph", "Node", "TensorSpec", "FrontcError", "load", "load_graph", "save_graph", "run",
+__all__ = ["Graph", "Node", "TensorSpec", "FrontcError", "load", "load_graph", "quantize_graph", "save_graph", "run",
            "__version__"]

@@ -1,8 +1,9 @@
-"""Rebuild an IR as a PyTorch module or a TensorFlow/Keras model, run it on input.npy and compare
-with result.npy. Exit status 1 when rel_max = max|diff| / max|result| is over the threshold.
+"""Rebuild an IR as a PyTorch module or a TensorFlow/Keras model, or export it to ONNX Runtime, MXNet
+or TVM (Relax, LLVM), run it on input.npy and compare with result.npy. Exit status 1 when
+rel_max = max|diff| / max|result| is over the threshold.
 
 --save_path: torch writes a TorchScript file; tf writes a frozen GraphDef (.pb), a TFLite model
-(.tflite) or a SavedModel folder (any other name).
+(.tflite) or a SavedModel folder (any other name); onnx writes an .onnx file.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import argparse
 from frontc.commands.common import add_force, read_graph, read_npy
 from frontc.ir.errors import OptionError
 from frontc.outputs import Outputs
+from frontc.quant.annotations import is_quantized
+from frontc.quant.explicit import explicit_graph
 from frontc.reconstruction import TARGETS, check_reconstruction, saves_folder, to_ir_layout
 
 
@@ -30,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     graph = read_graph(args.graph, args.params)
+    if is_quantized(graph):
+        graph = explicit_graph(graph)
+        print("note: a quantized IR: reconstructing its fake-quant simulation (explicit quantize-dequantize ops)")
     if len(graph.inputs) != 1:
         raise OptionError(f"the graph has {len(graph.inputs)} inputs", hint="use the Python API for several")
     spec = graph.inputs[0]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 import numpy as np
 
@@ -9,6 +10,14 @@ from frontc.ir.errors import GraphError
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_node
 from frontc.ir.schema import get_schema, resolved_attrs
+
+# extra lint rules for meta annotations, by meta key; registered by the packages that own them
+_META_CHECKS: dict[str, Callable[[Graph], None]] = {}
+
+
+def register_meta_check(key: str, check: Callable[[Graph], None]) -> None:
+    """Make ``lint`` call ``check(graph)`` (which raises GraphError) for annotations under ``key``."""
+    _META_CHECKS[key] = check
 
 
 def topological_order(graph: Graph) -> list[Node]:
@@ -71,6 +80,8 @@ def lint(graph: Graph) -> None:
         if out not in defined:
             raise GraphError(f"graph output '{out}' is not produced by any node, input or param",
                              hint="fix the output list")
+    for check in _META_CHECKS.values():
+        check(graph)
 
 
 def _check_inputs_and_params(graph: Graph) -> set[str]:
