@@ -78,7 +78,6 @@ def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESH
                           hint="choose another output folder, or --force to write into it")
     if out.exists() and not out.is_dir():
         raise OutputError("is a file, a folder is expected here", path=str(out))
-    out.mkdir(parents=True, exist_ok=True)
     config, config_path = load_config(target)
     ctx = Context(target, out, config, config_path, threshold)
     previous = _previous(out) if reuse else {}
