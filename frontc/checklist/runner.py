@@ -43,7 +43,7 @@ def load_config(target: str) -> tuple[dict[str, Any], Path | None]:
     import yaml
     try:
         config = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}, path.resolve()
     return (config if isinstance(config, dict) else {}), path.resolve()
 
@@ -66,21 +66,23 @@ def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESH
                   reuse: bool = True, progress: bool = True, force: bool = False) -> Checklist:
     """Run the plan on ``target``; write checklist.md, checklist.json, card.yaml and every step's files.
 
-    The output folder is the checklist's own: a folder an earlier run wrote (it holds checklist.json) is
-    updated in place, step by step; any other non-empty folder is refused unless ``force``."""
+    The output folder is the checklist's own: a folder an earlier run wrote (it holds that run's
+    checklist.json) is updated in place, step by step; any other non-empty folder is refused unless
+    ``force``."""
     from tqdm import tqdm
 
     from frontc.checklist.report import write_reports
 
     out = Path(out_dir)
-    if out.is_dir() and any(out.iterdir()) and not (out / REPORT_JSON).is_file() and not force:
+    previous = _previous(out)
+    if out.is_dir() and any(out.iterdir()) and previous is None and not force:
         raise OutputError("exists and was not written by frontc checklist", path=str(out),
                           hint="choose another output folder, or --force to write into it")
     if out.exists() and not out.is_dir():
         raise OutputError("is a file, a folder is expected here", path=str(out))
     config, config_path = load_config(target)
     ctx = Context(target, out, config, config_path, threshold)
-    previous = _previous(out) if reuse else {}
+    previous = previous if reuse and previous else {}
     report = Checklist(Path(target).stem if config_path else target)
     bar = tqdm(total=len(PLAN), unit="step", disable=None if progress else True, leave=False)
     for spec in PLAN:
@@ -96,12 +98,13 @@ def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESH
     return report
 
 
-def _previous(out: Path) -> dict[str, Step]:
+def _previous(out: Path) -> dict[str, Step] | None:
+    """The steps of the checklist.json an earlier run wrote in ``out`` (None: there is none)."""
     try:
         data = json.loads((out / REPORT_JSON).read_text())
         return {s["name"]: Step(**s) for s in data["steps"]}
     except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        return None
 
 
 def _intact(out: Path, step: Step) -> bool:
