@@ -15,8 +15,7 @@ import numpy as np
 
 from frontc.catalog.case import ModelEntry, seeded_input
 from frontc.catalog.registry import find
-from frontc.frontends import ALIASES as FRAMEWORK_ALIASES
-from frontc.frontends import FRAMEWORKS, load
+from frontc.frontends import canonical, load
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
@@ -63,21 +62,24 @@ def from_case(text: str) -> Source:
 
 
 def from_model(framework: str, model: Any, input_shapes: dict | None, name: str, epoch: int | None = None,
-               given_input: np.ndarray | None = None, reference: np.ndarray | None = None) -> Source:
-    """Import ``model``; without a given reference, the source framework computes it (the frontc
-    interpreter only when that framework cannot run the file, and the Source says so)."""
+               given: tuple[str, str] | None = None, layout: str | None = None) -> Source:
+    """Import ``model``; with ``given`` (input .npy, result .npy: arrays in ``layout``, by default the
+    source framework's) those are the check; without, the source framework computes the reference on a
+    seeded input (the frontc interpreter only when it cannot run the file, and the Source says so)."""
+    from frontc.commands.common import as_dtype, read_npy, to_ir, user_layout
     options = {} if epoch is None else {"epoch": epoch}
     graph = load(model, framework, input_shapes=input_shapes, **options)
-    if given_input is not None:
-        feeds = {graph.inputs[0].name: given_input}
-    else:
-        feeds = {spec.name: seeded_input(spec.shape) for spec in graph.inputs}
-    if reference is not None:
+    if given is not None:
+        spec, order = graph.inputs[0], user_layout(graph, layout)
+        feeds = {spec.name: to_ir(as_dtype(read_npy(given[0]), spec.dtype, given[0]), spec.shape, order, given[0])}
+        reference = to_ir(read_npy(given[1]), graph.spec(graph.outputs[0]).shape, order, given[1])
         return Source(name, framework, graph, feeds, reference, "result_npy of the config", model=model,
                       options=options)
+    feeds = {spec.name: seeded_input(spec.shape) for spec in graph.inputs}
     from frontc.runners import make_runner
     try:
-        output = make_runner("source", graph, source=model, framework=framework)(feeds, False).get(graph.outputs[0])
+        runner = make_runner("source", graph, source=model, framework=framework, **options)
+        output = runner(feeds, False).get(graph.outputs[0])
         why = f"{framework} output not matched to IR output '{graph.outputs[0]}'"
     except ImportError as exc:
         output, why = None, f"{exc.name or framework} is not installed"
@@ -90,8 +92,9 @@ def from_model(framework: str, model: Any, input_shapes: dict | None, name: str,
                   model=model, options=options)
 
 
-SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "domain", "task", "preprocessing"),
-            "EVALUATION": ("input_npy", "result_npy"), "SPARSE": ("record",), "PERF": ("hardware",)}
+SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "module", "domain", "task",
+                      "preprocessing"),
+            "EVALUATION": ("input_npy", "result_npy", "layout"), "SPARSE": ("record",), "PERF": ("hardware",)}
 OTHER_SECTIONS = ("PREPROCESS", "QUAN", "SAVE_PATH")  # the seed config's sections for other commands
 
 
@@ -139,10 +142,12 @@ def from_config(path: Path) -> Source:
     if "framework" not in model or ("name" in model) == ("path" in model):
         raise OptionError("MODEL needs framework and either name (a catalog model) or path (a model file)",
                           path=str(path))
-    if str(model["framework"]).lower() not in {*FRAMEWORKS, *FRAMEWORK_ALIASES}:
-        raise OptionError(f"MODEL.framework '{model['framework']}' is not one of {sorted(FRAMEWORKS)}", path=str(path))
+    try:
+        framework = canonical(str(model["framework"]))
+    except OptionError as exc:
+        raise OptionError(f"MODEL.framework: {exc}", path=str(path)) from None
     if "name" in model:
-        source = from_case(f"{model['framework']}:{model['name']}")
+        source = from_case(f"{framework}:{model['name']}")
         source.details["config"] = str(path)
         return source
     epoch = model.get("epoch")
@@ -151,14 +156,15 @@ def from_config(path: Path) -> Source:
     model_path = path.parent / str(model["path"])
     if not model_path.exists():
         raise OptionError(f"MODEL.path: {model_path} does not exist", path=str(path))
-    x = reference = None
+    if evaluation.get("layout") not in (None, "NCHW", "NHWC"):
+        raise OptionError(f"EVALUATION.layout {evaluation['layout']!r} is not NCHW or NHWC", path=str(path))
     if ("input_npy" in evaluation) != ("result_npy" in evaluation):
         given, missing = ("input_npy", "result_npy") if "input_npy" in evaluation else ("result_npy", "input_npy")
         raise OptionError(f"EVALUATION has {given} but not {missing}", path=str(path),
                           hint="give both (the input and the source framework's result for it), or neither")
-    if evaluation:
-        from frontc.commands.common import read_npy
-        x = read_npy(str(path.parent / str(evaluation["input_npy"])))
-        reference = read_npy(str(path.parent / str(evaluation["result_npy"])))
-    return from_model(str(model["framework"]), str(model_path), _shape(model.get("input_shape"), path),
-                      model_path.stem, epoch, x, reference)
+    given = (str(path.parent / str(evaluation["input_npy"])), str(path.parent / str(evaluation["result_npy"]))) \
+        if "input_npy" in evaluation else None
+    from frontc.commands.common import with_weights
+    loaded = with_weights(str(model_path), model.get("module"), framework)
+    return from_model(framework, loaded, _shape(model.get("input_shape"), path), model_path.stem, epoch, given,
+                      evaluation.get("layout"))

@@ -191,6 +191,16 @@ CASES: list[tuple[str, str]] = [
     ("bad", "checklist {F}/sparse_key.yml -o {o}/new"),
     ("bad", "checklist {onnx} -o {o}/new --steps 3,x"),
     ("bad", "checklist {onnx} -o {o}/adir"),
+    # matrix, bench
+    ("bad", "matrix nosuchmodel --images {F}/adir -o {o}/new"),
+    ("bad", "matrix {onnx} --images {F}/missing -o {o}/new"),
+    ("bad", "matrix {onnx} --images {F}/adir -o {o}/afile"),
+    ("bad", "matrix {onnx} --images {F}/adir -o {o}/new --threads 0"),
+    ("bad", "matrix {onnx} --images {F}/adir -o {o}/new --targets caffe"),
+    ("bad", "bench --suite {F}/missing.yml -o {o}/new"),
+    ("bad", "bench --suite {F}/bad.yml -o {o}/new"),
+    ("bad", "bench --threads -1 -o {o}/new"),
+    ("bad", "bench --models nosuch -o {o}/new"),
     # zoo
     ("bad", "zoo show nosuch/model --zoo {o}/zoo"),
     ("bad", "zoo export nosuch/1 -o {o}/taken.pb --zoo {o}/zoo"),
