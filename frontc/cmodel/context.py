@@ -54,3 +54,14 @@ class LayerContext:
         m = np.broadcast_to(np.asarray(requant["multiplier"], np.int64), (channels,))
         n = np.broadcast_to(np.asarray(requant["shift"], np.int64), (channels,))
         return self.blob.add(m, "int64"), self.blob.add(n, "int32")
+
+
+def window_range(var: str, out: str, stride: int, pad: int, dilation: int, kernel: int, size: int) -> str:
+    """C declaring ``{var}0`` (the window's first input index) and the taps ``[{var}lo, {var}hi)`` of a
+    window that fall inside ``[0, size)``: loops over ranges, not a bounds test per tap (GCC 12 -O3
+    miscompiled the per-tap test in a max pool)."""
+    return (f"int {var}0 = {out} * {stride} - {pad};\n"
+            f"int {var}lo = {var}0 >= 0 ? 0 : (-{var}0 + {dilation - 1}) / {dilation};\n"
+            f"int {var}hi = {var}0 > {size - 1} ? 0 : ({size - 1} - {var}0) / {dilation} + 1;\n"
+            f"if ({var}hi > {kernel}) {var}hi = {kernel};\n"
+            f"if ({var}hi < {var}lo) {var}hi = {var}lo;\n")

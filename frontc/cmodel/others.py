@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from frontc.cmodel.context import LayerContext
+from frontc.cmodel.context import LayerContext, window_range
 from frontc.interpreter.registry import get_kernel
 from frontc.quant.integer import _clamp_bounds
 
@@ -48,31 +48,22 @@ def pool(ctx: LayerContext) -> str:
     dh, dw = a.get("dilations") or [1, 1]
     pt, pl, pb, pr = a["pads"] or [0, 0, 0, 0]
     out = ctx.out()
-    head = _xy(ctx) + f"int p, oh, ow, i, j;\nfor (p = 0; p < {n * c}; p++) for (oh = 0; oh < {oh}; oh++) " \
-                      f"for (ow = 0; ow < {ow}; ow++) {{\n  const {ctx.ctype(node.inputs[0])} *xp = x + (size_t)p * {h * w};\n"
-    loop = f"""  for (i = 0; i < {kh}; i++) {{
-    int ih = oh * {sh} - {pt} + i * {dh};
-    for (j = 0; j < {kw}; j++) {{
-      int iw = ow * {sw} - {pl} + j * {dw};
-      if (ih >= 0 && ih < {h} && iw >= 0 && iw < {w}) {{ STEP }}
-      {{ COUNT }}
-    }}
-  }}
-"""
     index = f"((size_t)p * {oh} + oh) * {ow} + ow"
+    yt = ctx.ctype(node.outputs[0])
+    head = _xy(ctx) + (f"int p, oh, ow, i, j;\nfor (p = 0; p < {n * c}; p++) for (oh = 0; oh < {oh}; oh++) "
+                       f"for (ow = 0; ow < {ow}; ow++) {{\n  const {ctx.ctype(node.inputs[0])} *xp = x + (size_t)p * {h * w};\n"
+                       + window_range("h", "oh", sh, pt, dh, kh, h) + window_range("w", "ow", sw, pl, dw, kw, w))
+    taps = f"for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++) {{ int v = xp[(h0 + i * {dh}) * {w} + w0 + j * {dw}]; "
     if node.op == "MaxPool":
         low = np.iinfo(ctx.dtypes[node.inputs[0]]).min
-        body = f"  int64_t best = {low};\n" + loop.replace("STEP", "if (xp[ih * " + str(w) + " + iw] > best) best = "
-                                                          "xp[ih * " + str(w) + " + iw];").replace("{ COUNT }", "")
-        return head + body + f"  y[{index}] = ({ctx.ctype(node.outputs[0])})best;\n}}"
-    if a["count_include_pad"]:
-        count = f"if (ih >= -{pt} && ih < {h + pb} && iw >= -{pl} && iw < {w + pr}) count++;"
-        step = f"total += xp[ih * {w} + iw];"
+        return head + f"int best = {low};\n{taps}if (v > best) best = v; }}\n  y[{index}] = ({yt})best;\n}}"
+    if a["count_include_pad"]:  # taps within the explicit pads count too (not those of ceil mode)
+        count = ("int64_t count;\n" + window_range("ph", "oh", sh, 0, dh, kh, h + pt + pb)
+                 + window_range("pw", "ow", sw, 0, dw, kw, w + pl + pr) + "count = (int64_t)(phhi - phlo) * (pwhi - pwlo);\n")
     else:
-        count, step = "", f"total += xp[ih * {w} + iw]; count++;"
-    body = "  int64_t total = 0, count = 0;\n" + loop.replace("STEP", step).replace("{ COUNT }", count)
-    return head + body + (f"  y[{index}] = ({ctx.ctype(node.outputs[0])})cm_clamp(count ? cm_divide_round(total, count)"
-                          f" : 0, {out.qmin}, {out.qmax});\n}}")
+        count = "int64_t count = (int64_t)(hhi - hlo) * (whi - wlo);\n"
+    return head + (f"int64_t total = 0;\n{count}{taps}total += v; }}\n"
+                   f"  y[{index}] = ({yt})cm_clamp(count ? cm_divide_round(total, count) : 0, {out.qmin}, {out.qmax});\n}}")
 
 
 def global_pool(ctx: LayerContext) -> str:

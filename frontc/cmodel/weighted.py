@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from frontc.cmodel.context import LayerContext
+from frontc.cmodel.context import LayerContext, window_range
 from frontc.quant.annotations import TensorQuant
 from frontc.quant.integer import _clamp_bounds
 
@@ -113,7 +113,7 @@ def conv(ctx: LayerContext) -> str:
     consts += f"enum {{ P = {oh * ow}, K = {c // group * kernel[0] * kernel[1]} }};\n"
     lines = _pointers(ctx)
     if g["CG"] == 1:
-        return consts + "\n".join(lines) + "\n" + _depthwise(ctx, m)
+        return consts + "\n".join(lines) + "\n" + _depthwise(ctx, m, g)
     xt = ctx.ctype(node.inputs[0])
     body = f"""{xt} *col = ({xt} *)cm_scratch;
 int n, gi, p, m, k, oh, ow, c, i, j;
@@ -121,13 +121,11 @@ for (n = 0; n < N; n++) for (gi = 0; gi < G; gi++) {{
   const {xt} *xg = x + ((size_t)n * C + (size_t)gi * CG) * H * W;
   for (oh = 0; oh < OH; oh++) for (ow = 0; ow < OW; ow++) {{
     {xt} *r = col + (size_t)(oh * OW + ow) * K;
-    for (c = 0; c < CG; c++) for (i = 0; i < KH; i++) {{
-      int ih = oh * SH - PT + i * DH;
-      for (j = 0; j < KW; j++) {{
-        int iw = ow * SW - PL + j * DW;
-        *r++ = (ih >= 0 && ih < H && iw >= 0 && iw < W) ? xg[((size_t)c * H + ih) * W + iw] : 0;
-      }}
-    }}
+    {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
+    {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
+    memset(r, 0, sizeof({xt}) * K);
+    for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
+      r[(c * KH + i) * KW + j] = xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW];
   }}
   for (p = 0; p < P; p++) {{
     const {xt} *row = col + (size_t)p * K;
@@ -146,7 +144,7 @@ def scratch_bytes(ctx: LayerContext) -> int:
     return math.prod(out[2:]) * math.prod(w.shape[1:]) * np.dtype(ctx.dtypes[ctx.node.inputs[0]]).itemsize
 
 
-def _depthwise(ctx: LayerContext, channels: int) -> str:
+def _depthwise(ctx: LayerContext, channels: int, g: dict[str, int]) -> str:
     at = _acc_type(ctx)
     init = "bias[m]" if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else "0"
     return f"""int n, m, oh, ow, i, j;
@@ -155,14 +153,10 @@ for (n = 0; n < N; n++) for (m = 0; m < M; m++) {{
   const {ctx.ctype(ctx.node.inputs[1])} *wm = w + (size_t)m * KH * KW;
   for (oh = 0; oh < OH; oh++) for (ow = 0; ow < OW; ow++) {{
     {at} acc = {init};
-    for (i = 0; i < KH; i++) {{
-      int ih = oh * SH - PT + i * DH;
-      if (ih < 0 || ih >= H) continue;
-      for (j = 0; j < KW; j++) {{
-        int iw = ow * SW - PL + j * DW;
-        if (iw >= 0 && iw < W) acc += ({at})wm[i * KW + j] * xc[(size_t)ih * W + iw];
-      }}
-    }}
+    {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
+    {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
+    for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
+      acc += ({at})wm[i * KW + j] * xc[(size_t)(h0 + i * DH) * W + w0 + j * DW];
     {epilogue(ctx, "acc", "m", "(((size_t)n * M + m) * OH + oh) * OW + ow", channels)}
   }}
 }}"""
