@@ -23,9 +23,38 @@ def unsupported(ctx: LayerContext) -> str | None:
     return None
 
 
+def row_plan(ctx: LayerContext) -> tuple[int, int, str]:
+    """(offset, padded K, row C type) of the rows the dot products read. int8 x int8 into int32 takes
+    the unsigned form: rows hold x + 128 (uint8), K is padded to a multiple of 64 with zero weights and
+    the bias absorbs -128 * sum(w): the same integers, in the u8 x s8 shape that compilers vectorize
+    (VNNI vpdpbusd, pmaddubsw) when the int32 accumulator still cannot overflow."""
+    w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
+    k = w.shape[1]
+    bias = np.abs(ctx.param(2)).max(initial=0) if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else 0
+    bound = (k + 63) // 64 * 64 * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
+    x = ctx.dtypes[ctx.node.inputs[0]]
+    depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1
+    if not depthwise and x == "int8" and ctx.param(1).dtype == np.int8 and _acc_type(ctx) == "int32_t" and bound < 2**31:
+        return 128, (k + 63) // 64 * 64, "uint8_t"
+    return 0, k, ctx.ctype(ctx.node.inputs[0])
+
+
 def _weight_rows(ctx: LayerContext) -> str:
     w = ctx.param(1)
-    return ctx.blob.add(w.reshape(w.shape[0], -1), str(w.dtype))
+    rows = w.reshape(w.shape[0], -1)
+    _, kp, _ = row_plan(ctx)
+    return ctx.blob.add(np.pad(rows, ((0, 0), (0, kp - rows.shape[1]))), str(w.dtype))
+
+
+def _bias(ctx: LayerContext) -> np.ndarray | None:
+    """The int32 bias with the row offset's correction -offset * sum(w) folded in (None: no bias)."""
+    offset, _, _ = row_plan(ctx)
+    has = len(ctx.node.inputs) > 2 and ctx.node.inputs[2]
+    if not has and not offset:
+        return None
+    w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
+    bias = ctx.param(2).astype(np.int64) if has else np.zeros(w.shape[0], np.int64)
+    return bias - offset * w.sum(axis=1)
 
 
 def epilogue(ctx: LayerContext, acc: str, ch: str, index: str, channels: int) -> str:
@@ -66,8 +95,9 @@ def _pointers(ctx: LayerContext) -> list[str]:
     x, y = node.inputs[0], node.outputs[0]
     lines = [f"const {ctx.ctype(x)} *x = {ctx.ptr(x)};", f"{ctx.ctype(y)} *y = {ctx.ptr(y, const=False)};",
              f"const {ctx.ctype(node.inputs[1])} *w = {_weight_rows(ctx)};"]
-    if len(node.inputs) > 2 and node.inputs[2]:
-        lines.append(f"const int32_t *bias = {ctx.blob.add(ctx.param(2), 'int32')};")
+    bias = _bias(ctx)
+    if bias is not None:
+        lines.append(f"const {_acc_type(ctx)} *bias = {ctx.blob.add(bias, _acc_type(ctx)[:-2])};")
     if node.op == "Conv" and len(node.inputs) > 3 and node.inputs[3]:
         lines.append(f"const {ctx.ctype(node.inputs[3])} *res = {ctx.ptr(node.inputs[3])};")
     return lines
@@ -80,7 +110,7 @@ def _acc_type(ctx: LayerContext) -> str:
 def _dots(ctx: LayerContext, first: str, last: str, index: str, channels: int) -> str:
     """For m in [first, last): acc = bias[m] + dot(w[m], row) over K, in blocks of BLOCK rows."""
     at = _acc_type(ctx)
-    init = "bias[m + {b}]" if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else "0"
+    init = "bias[m + {b}]" if _bias(ctx) is not None else "0"
     block = "\n".join(f"{at} acc{b} = {init.format(b=b)};" for b in range(BLOCK))
     block += "\nfor (k = 0; k < K; k++) { " + " ".join(
         f"acc{b} += ({at})w[(size_t)(m + {b}) * K + k] * row[k];" for b in range(BLOCK)) + " }\n"
@@ -110,25 +140,26 @@ def conv(ctx: LayerContext) -> str:
     g = dict(N=n, C=c, H=h, W=wd, M=m, OH=oh, OW=ow, KH=kernel[0], KW=kernel[1], SH=strides[0], SW=strides[1],
              DH=dilations[0], DW=dilations[1], PT=pads[0], PL=pads[1], G=group, CG=c // group, MG=m // group)
     consts = "".join(f"enum {{ {k} = {v} }};\n" for k, v in g.items())
-    consts += f"enum {{ P = {oh * ow}, K = {c // group * kernel[0] * kernel[1]} }};\n"
+    offset, kp, rt = row_plan(ctx)
+    consts += f"enum {{ P = {oh * ow}, K = {kp} }};\n"
     lines = _pointers(ctx)
     if g["CG"] == 1:
         return consts + "\n".join(lines) + "\n" + _depthwise(ctx, m, g)
     xt = ctx.ctype(node.inputs[0])
-    body = f"""{xt} *col = ({xt} *)cm_scratch;
+    body = f"""{rt} *col = ({rt} *)cm_scratch;
 int n, gi, p, m, k, oh, ow, c, i, j;
 for (n = 0; n < N; n++) for (gi = 0; gi < G; gi++) {{
   const {xt} *xg = x + ((size_t)n * C + (size_t)gi * CG) * H * W;
   for (oh = 0; oh < OH; oh++) for (ow = 0; ow < OW; ow++) {{
-    {xt} *r = col + (size_t)(oh * OW + ow) * K;
+    {rt} *r = col + (size_t)(oh * OW + ow) * K;
     {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
     {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
-    memset(r, 0, sizeof({xt}) * K);
+    {"memset(r, 128, K);" if offset else f"memset(r, 0, sizeof({rt}) * K);"}
     for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
-      r[(c * KH + i) * KW + j] = xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW];
+      r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
   }}
   for (p = 0; p < P; p++) {{
-    const {xt} *row = col + (size_t)p * K;
+    const {rt} *row = col + (size_t)p * K;
     {_dots(ctx, "gi * MG", "(gi + 1) * MG", "((size_t)n * M + {m}) * P + p", m)}
   }}
 }}"""
@@ -137,16 +168,18 @@ for (n = 0; n < N; n++) for (gi = 0; gi < G; gi++) {{
 
 def scratch_bytes(ctx: LayerContext) -> int:
     """The im2col buffer this node needs."""
-    if ctx.node.op != "Conv":
+    if ctx.node.op not in ("Conv", "Dense"):
         return 0
-    w = ctx.param(1)
-    out = ctx.shape(ctx.node.outputs[0])
-    return math.prod(out[2:]) * math.prod(w.shape[1:]) * np.dtype(ctx.dtypes[ctx.node.inputs[0]]).itemsize
+    offset, kp, _ = row_plan(ctx)
+    size = 1 if offset else np.dtype(ctx.dtypes[ctx.node.inputs[0]]).itemsize
+    if ctx.node.op == "Dense":
+        return kp * size if offset else 0
+    return math.prod(ctx.shape(ctx.node.outputs[0])[2:]) * kp * size
 
 
 def _depthwise(ctx: LayerContext, channels: int, g: dict[str, int]) -> str:
     at = _acc_type(ctx)
-    init = "bias[m]" if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else "0"
+    init = "bias[m]" if _bias(ctx) is not None else "0"
     return f"""int n, m, oh, ow, i, j;
 for (n = 0; n < N; n++) for (m = 0; m < M; m++) {{
   const {ctx.ctype(ctx.node.inputs[0])} *xc = x + ((size_t)n * C + m / MG) * H * W;
@@ -166,7 +199,13 @@ def dense(ctx: LayerContext) -> str:
     node = ctx.node
     shape, w = ctx.shape(node.inputs[0]), ctx.param(1)
     rows, k, o = math.prod(shape[:-1]), shape[-1], w.shape[0]
+    offset, kp, rt = row_plan(ctx)
     lines = _pointers(ctx)
-    return (f"enum {{ R = {rows}, K = {k}, O = {o} }};\n" + "\n".join(lines) +
-            f"\nint r, m, k;\nfor (r = 0; r < R; r++) {{\n  const {ctx.ctype(node.inputs[0])} *row = x + (size_t)r * K;\n"
+    if offset:  # the row as uint8 x + 128, zero-padded to K
+        row = (f"uint8_t *row = (uint8_t *)cm_scratch;\n  memset(row, 0, K);\n"
+               f"  for (k = 0; k < {k}; k++) row[k] = (uint8_t)(x[(size_t)r * {k} + k] + 128);\n")
+    else:
+        row = f"const {rt} *row = x + (size_t)r * K;\n"
+    return (f"enum {{ R = {rows}, K = {kp}, O = {o} }};\n" + "\n".join(lines) +
+            f"\nint r, m, k;\nfor (r = 0; r < R; r++) {{\n  {row}"
             f"  {_dots(ctx, '0', 'O', '(size_t)r * O + {m}', o)}\n}}")
