@@ -1,13 +1,12 @@
 """`compile`: a source model -> one IR per flow (by default IR_for_reconstruct and
 IR_fused_for_CModel: graph JSON, PNG, params NPZ).
 
-The files appear in the output folder only when every step succeeded: they are
-written to a temporary folder beside it first and moved in at the end.
+The files and the report appear in the output folder only when every step succeeded: they are
+staged by frontc.outputs and moved in together at the end.
 """
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,10 +16,11 @@ from typing import Any
 from frontc.frontends import load
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
-from frontc.ir.serialize import save_graph
+from frontc.ir.serialize import graph_files
+from frontc.outputs import Outputs
 from frontc.passes import PipelineReport, run_pipeline
 from frontc.passes.flows import chain
-from frontc.viz import render_graph
+from frontc.viz.render import render_bytes
 
 RECONSTRUCT = "IR_for_reconstruct"
 CMODEL = "IR_fused_for_CModel"
@@ -90,33 +90,29 @@ def compile_graph(graph: Graph, *, debug: bool = False, flows: tuple[str, ...] =
     return CompileResult(graph, graphs, reports, seconds)
 
 
-def check_free(out_dir: str | os.PathLike, overwrite: bool, flows: tuple[str, ...] = DEFAULT_FLOWS) -> None:
-    """OptionError when ``out_dir`` already holds IR files and overwriting was not asked for."""
-    taken = [name for name in output_files(flows) + [REPORT] if (Path(out_dir) / name).exists()]
-    if taken and not overwrite:
-        raise OptionError(f"{out_dir} already holds {taken[0]}", hint="use --force to replace the IR files")
+def declare_ir(out: Outputs, out_dir: str | os.PathLike, flows: tuple[str, ...] = DEFAULT_FLOWS) -> None:
+    """Declare the IR files of ``flows`` in ``out_dir`` in ``out`` (checked now; PNGs not rendered are
+    removed at the end)."""
+    for name in output_files(flows) + [REPORT]:
+        out.file(Path(out_dir) / name)
 
 
 def write_ir(result: CompileResult, out_dir: str | os.PathLike, *, overwrite: bool = False,
-             render: bool = True) -> list[Path]:
-    """Write every IR (graph JSON, params NPZ, PNG) and the report; all appear together or none."""
-    out = Path(out_dir)
-    names = [f"{name}{suffix}" for name in result.graphs for suffix in ("_graph.json", "_graph.png", "_params.npz")]
-    taken = [name for name in names + [REPORT] if (out / name).exists()]
-    if taken and not overwrite:
-        raise OptionError(f"{out} already holds {taken[0]}", hint="use --force to replace the IR files")
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out, prefix=".compile-") as tmp:
-        start = time.perf_counter()
-        for graph in result.graphs.values():
-            save_graph(graph, Path(tmp) / graph.name)
-            if render:
-                render_graph(graph, Path(tmp) / f"{graph.name}_graph.png")
-        result.seconds["write"] = time.perf_counter() - start
-        (Path(tmp) / REPORT).write_text(result.summary())
-        for path in sorted(Path(tmp).iterdir()):
-            os.replace(path, out / path.name)
-            result.files.append(out / path.name)
+             render: bool = True, outputs: Outputs | None = None) -> list[Path]:
+    """Write every IR (graph JSON, params NPZ, PNG) and the report; all appear together or none.
+
+    With ``outputs``, the files are staged in that session and appear when it ends."""
+    if outputs is None:
+        with Outputs("compile", force=overwrite) as session:
+            return write_ir(result, out_dir, render=render, outputs=session)
+    start = time.perf_counter()
+    for graph in result.graphs.values():
+        for path, data in graph_files(graph, Path(out_dir) / graph.name).items():
+            result.files.append(outputs.write(path, data))
+        if render:
+            result.files.append(outputs.write(Path(out_dir) / f"{graph.name}_graph.png", render_bytes(graph, "png")))
+    result.seconds["write"] = time.perf_counter() - start
+    result.files.append(outputs.write(Path(out_dir) / REPORT, result.summary()))
     return result.files
 
 
@@ -126,23 +122,25 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
                   progress: bool = False, flows: tuple[str, ...] = DEFAULT_FLOWS,
                   flow_options: dict[str, dict[str, Any]] | None = None) -> CompileResult:
     """Import ``model`` with the ``framework`` frontend, run ``flows`` and write their IR files."""
-    check_free(out_dir, overwrite, flows)
     from tqdm import tqdm
-    steps = tqdm(total=3, unit="step", disable=None if progress else True, delay=2, leave=False)  # None: terminals only
     options = {} if epoch is None else {"epoch": epoch}
-    start = time.perf_counter()
-    steps.set_description("importing", refresh=False)
-    graph = load(model, framework, input_shapes=input_shapes, **options)
-    import_seconds = time.perf_counter() - start
-    steps.update()
-    steps.set_description("compiling", refresh=False)
-    result = compile_graph(graph, debug=debug, flows=flows, options=flow_options)
-    result.seconds = {"import": import_seconds, **result.seconds}
-    steps.update()
-    steps.set_description("writing", refresh=False)
-    write_ir(result, out_dir, overwrite=overwrite, render=render)
-    steps.update()
-    steps.close()
+    with Outputs("compile", force=overwrite) as out:
+        declare_ir(out, out_dir, flows)  # an unwritable or taken folder fails now, not after the work
+        # disable=None: a bar on terminals only
+        steps = tqdm(total=3, unit="step", disable=None if progress else True, delay=2, leave=False)
+        start = time.perf_counter()
+        steps.set_description("importing", refresh=False)
+        graph = load(model, framework, input_shapes=input_shapes, **options)
+        import_seconds = time.perf_counter() - start
+        steps.update()
+        steps.set_description("compiling", refresh=False)
+        result = compile_graph(graph, debug=debug, flows=flows, options=flow_options)
+        result.seconds = {"import": import_seconds, **result.seconds}
+        steps.update()
+        steps.set_description("writing", refresh=False)
+        write_ir(result, out_dir, render=render, outputs=out)
+        steps.update()
+        steps.close()
     return result
 
 

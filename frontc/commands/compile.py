@@ -2,12 +2,14 @@
 
 MODEL is a file, a directory, or a model-zoo name (gluoncv names for mxnet, e.g. resnet50_v1b).
 The six files (graph JSON, PNG and params NPZ of each IR) and compile_report.txt are written to
-the output folder only when compilation succeeded.
+the output folder only when compilation succeeded, all together (frontc.outputs); IR files already
+there are replaced only with --force (with --no-png, their old PNGs are removed).
 """
 from __future__ import annotations
 
 import argparse
 
+from frontc.commands.common import add_force
 from frontc.compiler import DEFAULT_FLOWS, compile_model, parse_input_shapes
 
 
@@ -18,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape (repeat per input)")
     parser.add_argument("-o", "--output", default="moffett_ir", help="output folder (default: moffett_ir)")
-    parser.add_argument("--force", action="store_true", help="replace IR files already in the folder")
+    add_force(parser)
     parser.add_argument("--no-png", action="store_true", help="skip rendering the graphs")
     parser.add_argument("--debug", action="store_true", help="lint the graph after every pass")
     parser.add_argument("--flow", action="append", metavar="NAME",
