@@ -28,6 +28,7 @@ COMMANDS = {
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
     "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
+    "cmodel": "The bit-exact integer C model of a quantized IR: emit, build, run.",
 }
 
 
