@@ -178,19 +178,30 @@ def scratch_bytes(ctx: LayerContext) -> int:
 
 
 def _depthwise(ctx: LayerContext, channels: int, g: dict[str, int]) -> str:
+    """One input channel per output channel: each tap adds a weighted input row slice to an output
+    row of accumulators (vectorizes along the row), then the row is requantized."""
     at = _acc_type(ctx)
     init = "bias[m]" if _bias(ctx) is not None else "0"
     return f"""int n, m, oh, ow, i, j;
+{at} acc[OW];
 for (n = 0; n < N; n++) for (m = 0; m < M; m++) {{
   const {ctx.ctype(ctx.node.inputs[0])} *xc = x + ((size_t)n * C + m / MG) * H * W;
   const {ctx.ctype(ctx.node.inputs[1])} *wm = w + (size_t)m * KH * KW;
-  for (oh = 0; oh < OH; oh++) for (ow = 0; ow < OW; ow++) {{
-    {at} acc = {init};
+  for (oh = 0; oh < OH; oh++) {{
     {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
-    {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
-    for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
-      acc += ({at})wm[i * KW + j] * xc[(size_t)(h0 + i * DH) * W + w0 + j * DW];
-    {epilogue(ctx, "acc", "m", "(((size_t)n * M + m) * OH + oh) * OW + ow", channels)}
+    for (ow = 0; ow < OW; ow++) acc[ow] = {init};
+    for (i = hlo; i < hhi; i++) {{
+      const {ctx.ctype(ctx.node.inputs[0])} *xr = xc + (size_t)(h0 + i * DH) * W;
+      for (j = 0; j < KW; j++) {{
+        {at} wv = wm[i * KW + j];
+        int t = PL - j * DW, u = W - 1 + PL - j * DW;
+        int lo = t <= 0 ? 0 : (t + SW - 1) / SW, hi = u < 0 ? 0 : u / SW + 1;
+        if (hi > OW) hi = OW;
+        for (ow = lo; ow < hi; ow++) acc[ow] += wv * xr[ow * SW - t];
+      }}
+    }}
+    for (ow = 0; ow < OW; ow++)
+      {epilogue(ctx, "acc[ow]", "m", "(((size_t)n * M + m) * OH + oh) * OW + ow", channels)}
   }}
 }}"""
 
