@@ -159,6 +159,10 @@ def parse_input_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]] | 
             raise OptionError(f"--input-shape {item}: expected NAME=1,3,224,224 with positive sizes")
         if not sep and len(items) > 1:
             raise OptionError(f"--input-shape {item}: name each input when giving several (NAME=dims)")
+        if sep and not name:
+            raise OptionError(f"--input-shape {item}: no input name before '='", hint="write NAME=dims, or dims alone")
+        if (name if sep else "") in shapes:
+            raise OptionError(f"--input-shape {item}: '{name}' is given twice")
         shapes[name if sep else ""] = shape
     return shapes
 

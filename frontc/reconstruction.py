@@ -1,5 +1,5 @@
-"""Rebuild an IR in PyTorch or TensorFlow, run it on an input, and measure the distance to a
-reference result (checklist step 5)."""
+"""Rebuild an IR in PyTorch or TensorFlow (or export it to ONNX Runtime, MXNet or TVM), run it on an
+input, and measure the distance to a reference result (checklist step 5)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +11,7 @@ from frontc.analysis.distance import Distance, distance
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
-TARGETS = ("torch", "tf")
-NHWC_TO_NCHW = (0, 3, 1, 2)
+TARGETS = ("torch", "tf", "onnx", "mxnet", "tvm")
 
 
 @dataclass
@@ -27,21 +26,9 @@ class ReconstructionCheck:
         return self.distance.rel_max <= self.threshold
 
 
-def to_ir_layout(value: np.ndarray, shape: tuple[int, ...], layout: str, what: str) -> np.ndarray:
-    """``value`` in the IR's layout: transposed from NHWC when asked, or when ``auto`` and only
-    the NHWC reading of its shape fits (the caller prints that it happened)."""
-    if layout == "NCHW" or value.shape == shape and layout == "auto":
-        if value.shape != shape:
-            raise OptionError(f"{what} has shape {list(value.shape)}, the IR expects {list(shape)}")
-        return value
-    if value.ndim == 4 and tuple(value.shape[i] for i in NHWC_TO_NCHW) == shape:
-        return np.ascontiguousarray(value.transpose(NHWC_TO_NCHW))
-    raise OptionError(f"{what} has shape {list(value.shape)}, the IR expects {list(shape)} (NCHW)",
-                      hint="give NCHW data, or NHWC data with --input-layout NHWC")
-
-
 def build(target: str, graph: Graph):
-    """The reconstructed model: an nn.Module (torch) or a keras.Model (tf)."""
+    """The reconstructed model: an nn.Module (torch), a keras.Model (tf), an ONNX ModelProto (onnx),
+    a gluon SymbolBlock (mxnet) or a compiled Relax VM (tvm)."""
     if target == "torch":
         from frontc.backends.torch import to_torch
         return to_torch(graph)
@@ -50,10 +37,27 @@ def build(target: str, graph: Graph):
         # NHWC at the edges, TensorFlow's convention: saved .pb / SavedModel / TFLite files take and
         # give NHWC images, and a frozen .pb imports back through the TF frontend as it should
         return to_keras(graph, channels_last_io=True)
+    if target == "onnx":
+        from frontc.backends.onnx import to_onnx
+        return to_onnx(graph)
+    if target == "mxnet":
+        from frontc.backends.mxnet import mxnet_block
+        return mxnet_block(graph)
+    if target == "tvm":
+        from frontc.backends.tvm import build_tvm
+        return build_tvm(graph)
     raise OptionError(f"unknown reconstruction target '{target}'", hint=f"choose one of {list(TARGETS)}")
 
 
-def run_model(target: str, model, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def run_model(target: str, model, feeds: dict[str, np.ndarray], graph: Graph) -> dict[str, np.ndarray]:
+    if target == "onnx":
+        from frontc.backends.onnx import run_onnxruntime
+        return run_onnxruntime(graph, feeds, model=model)
+    if target == "mxnet":
+        from frontc.backends.mxnet import run_mxnet
+        return run_mxnet(graph, feeds, block=model)
+    if target == "tvm":
+        return model(feeds)
     if target == "torch":
         from frontc.backends.torch import run_torch
         return run_torch(model, feeds)
@@ -63,7 +67,13 @@ def run_model(target: str, model, feeds: dict[str, np.ndarray]) -> dict[str, np.
 
 def save_model(target: str, model, graph: Graph, path: Path, feeds: dict[str, np.ndarray]) -> Path:
     """torch: a TorchScript file (NCHW); tf: a frozen GraphDef (.pb), a TFLite file (.tflite) or a SavedModel
-    folder, all taking NHWC images."""
+    folder, all taking NHWC images; onnx: an .onnx file (NCHW)."""
+    if target == "onnx":
+        from frontc.backends.onnx import save_onnx
+        return save_onnx(graph, path, force=True)
+    if target in ("mxnet", "tvm"):
+        raise OptionError(f"saving a {target} reconstruction is not supported here",
+                          hint="drop --save_path; frontc.backends.mxnet.save_mxnet writes MXNet files")
     if target == "torch":
         from frontc.backends.torch import save_torchscript
         return save_torchscript(model, feeds, path)
@@ -85,7 +95,7 @@ def check_reconstruction(target: str, graph: Graph, feeds: dict[str, np.ndarray]
                          threshold: float = 1e-3, save_path: str | None = None) -> ReconstructionCheck:
     """Rebuild ``graph`` in ``target``, run it on ``feeds`` and compare its first output with ``result``."""
     model = build(target, graph)
-    output = run_model(target, model, feeds)[graph.outputs[0]]
+    output = run_model(target, model, feeds, graph)[graph.outputs[0]]
     if output.shape != result.shape:
         raise OptionError(f"the result has shape {list(result.shape)}, the model gives {list(output.shape)}")
     check = ReconstructionCheck(target, distance(output, result), threshold)

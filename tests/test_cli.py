@@ -52,7 +52,7 @@ def test_run_with_named_inputs(saved, tmp_path, image):
     (lambda p: ["run", "--graph", str(p / "m_graph.json"), "--input_npy", str(p / "nope.npy")],
      "nope.npy: file not found"),
     (lambda p: ["run", "--graph", str(p / "m_graph.json"), "--input_npy", str(p / "bad.npy")],
-     "input 'data' expects shape [1, 3, 32, 32], got [2, 2]"),
+     "bad.npy: has shape [2, 2]; the graph expects [1, 3, 32, 32] (NCHW)"),
     (lambda p: ["run", "--graph", str(p / "m_graph.json"), "--input_npy", f"nothere={p / 'bad.npy'}"],
      "'nothere' is not one of ['data']"),
     (lambda p: ["viz", str(p / "m_graph.json"), "-o", str(p / "g.bmp")], "cannot render"),
@@ -67,7 +67,7 @@ def test_errors_are_one_line_with_status_2(saved, tmp_path, capsys, make_args, m
 def test_pickled_npy_input_is_refused(saved, tmp_path, capsys):
     np.save(tmp_path / "obj.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     assert main(["run", "--graph", str(saved[0]), "--input_npy", str(tmp_path / "obj.npy")]) == 2
-    assert "not a numeric .npy array" in capsys.readouterr().err
+    assert "holds object (pickled) arrays, which are never loaded" in capsys.readouterr().err
 
 
 def test_help_does_not_import_frameworks():

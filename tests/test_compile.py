@@ -7,10 +7,10 @@ import pytest
 from onnx import helper
 
 import frontc
+from frontc.catalog.onnx_cases import light_case
 from frontc.cli import main
 from frontc.compiler import REPORT, output_files, parse_input_shapes
 from frontc.ir.errors import OptionError
-from frontc.testing.onnx_cases import light_case
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_existing_output_needs_force(squeezenet, tmp_path, capsys):
     _, path = squeezenet
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 0
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 2
-    assert "exists (choose another output, or --force to replace it)" in capsys.readouterr().err
+    assert "file exists (choose another output, or --force to replace it)" in capsys.readouterr().err
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png", "--force"]) == 0
 
 

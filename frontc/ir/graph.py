@@ -47,8 +47,11 @@ class TensorSpec:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TensorSpec:
-        return cls(data["name"], tuple(data["shape"]), data.get("dtype", "float32"),
-                   data.get("layout"))
+        """The spec of a JSON object; ValueError for a shape that is not a list of sizes (ints >= 0)."""
+        shape = data["shape"]
+        if not isinstance(shape, list) or any(type(d) is not int or d < 0 for d in shape):
+            raise ValueError(f"tensor '{data['name']}' has shape {shape}: sizes must be integers >= 0")
+        return cls(data["name"], tuple(shape), data.get("dtype", "float32"), data.get("layout"))
 
 
 @dataclass(eq=False)

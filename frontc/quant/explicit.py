@@ -3,7 +3,7 @@
 Every annotated activation goes through ``clip(floor(x / s + 0.5), qmin - zp, qmax - zp) * s``
 written with Div, Add, Floor, Clip and Mul nodes. A Conv/ConvTranspose/Dense becomes the steps of
 the fake-quant kernel: its input's integer codes, the op on those codes and the weights' integer
-codes (exact in float32 below 2**24), Mul by float32(s_x s_w), Add of the quantized bias and the
+codes (exact in float32 below 2**24), Add of the bias codes, Mul by float32(s_x s_w), Add of the
 residual, the activation. Any backend that runs the float IR (TensorFlow, PyTorch, ONNX) then reproduces frontc's
 fake-quant simulation; for ``*_t`` graphs that simulation is the one the integers follow within
 the LSB agreement measured by ``frontc.quant.agreement``.
@@ -91,11 +91,12 @@ def _weighted(graph: Graph, qgraph: Graph, node: Node, nq: dict, inputs: list[st
                             [acc], attrs, meta))
     rank = len(qgraph.spec(node.outputs[0]).shape)
     shape = (-1,) if node.op == "Dense" else (-1, *[1] * (rank - 2))
-    steps: list[tuple[str, list[str | None], dict]] = [
-        ("Mul", [None, graph.add_param(f"{node.name}/acc_scale", accumulator_scale(nq).reshape(shape))], {})]
-    if "bias" in nq:
-        bias = _real(qgraph, node.inputs[2], nq["bias"], integer).reshape(shape)
-        steps.append(("Add", [None, graph.add_param(f"{node.inputs[2]}/quantized", bias)], {}))
+    steps: list[tuple[str, list[str | None], dict]] = []
+    if "bias" in nq:  # added to the codes before scaling: TF's constant folding cannot push the scale into W
+        b_tq, b = TensorQuant.from_meta(nq["bias"]), qgraph.params[node.inputs[2]]
+        b_codes = np.float32(b) if integer else codes(b, b_tq)
+        steps.append(("Add", [None, graph.add_param(f"{node.inputs[2]}/codes", b_codes.reshape(shape))], {}))
+    steps.append(("Mul", [None, graph.add_param(f"{node.name}/acc_scale", accumulator_scale(nq).reshape(shape))], {}))
     if len(inputs) > 3 and inputs[3]:
         steps.append(("Add", [None, inputs[3]], {}))
     if act:

@@ -3,7 +3,7 @@
 A node reads its graph inputs, weights and bias rounded to their grids, runs the plain float
 kernel, and rounds each output to its grid: x -> (clip(round(x / s) + zp) - zp) * s.
 Conv, ConvTranspose and Dense accumulate the integer codes exactly instead
-(``accumulate_codes``), then scale in float32: y = float32(acc) * float32(s_x s_w) + b [+ residual],
+and add the bias codes b_q, then scale in float32: y = float32(acc + b_q) * float32(s_x s_w) [+ residual],
 so any runtime that sums integer-valued float32 exactly (every one does below 2**24) gets the
 same bits; ``frontc.quant.explicit`` writes the same steps as ordinary ops.
 """
@@ -51,9 +51,9 @@ def _weighted(ins: list[Any], attrs: dict[str, Any], node: Node, nq: dict[str, A
     acc = accumulate(node.op, [codes(ins[0], x_tq), codes(ins[1], w_tq)], attrs).astype(np.float32)
     shape = [1] * acc.ndim
     shape[acc.ndim - 1 if node.op == "Dense" else 1] = -1
-    y = acc * accumulator_scale(nq).reshape(shape)
     if "bias" in nq:
-        y = y + fake_quantize(ins[2], TensorQuant.from_meta(nq["bias"])).reshape(shape)
+        acc = acc + codes(ins[2], TensorQuant.from_meta(nq["bias"])).reshape(shape)
+    y = acc * accumulator_scale(nq).reshape(shape)
     if len(ins) > 3 and ins[3] is not None:
         y = y + ins[3]
     return fused_activation(y.astype(np.float32, copy=False), attrs)

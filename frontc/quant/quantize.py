@@ -133,7 +133,8 @@ def codes(x: np.ndarray, tq: TensorQuant) -> np.ndarray:
     """q - zp as float32 integers: clip(floor(x / s + 1/2), qmin - zp, qmax - zp), per channel along the axis."""
     scale = np.asarray(tq.broadcast(tq.scale, x.ndim), np.float32)
     zp = np.asarray(tq.broadcast(tq.zero_point, x.ndim), np.float32)
-    return np.clip(np.floor(x.astype(np.float32) / scale + np.float32(0.5)), tq.qmin - zp, tq.qmax - zp)
+    low, high = (np.float32(tq.qmin) - zp).astype(np.float32), (np.float32(tq.qmax) - zp).astype(np.float32)
+    return np.clip(np.floor(x.astype(np.float32) / scale + np.float32(0.5)), low, high).astype(np.float32)
 
 
 def accumulator_scale(nq: dict[str, Any]) -> np.ndarray:

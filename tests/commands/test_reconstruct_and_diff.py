@@ -44,12 +44,14 @@ def test_reconstruction_over_threshold_exits_1(compiled, tmp_path, capsys):
     assert "FAIL" in capsys.readouterr().out
 
 
-def test_nhwc_input_is_transposed_with_a_note(compiled, tmp_path, capsys):
+def test_nhwc_input_is_transposed_with_a_note_only_when_said(compiled, tmp_path, capsys):
     np.save(tmp_path / "nhwc.npy", np.load(compiled / "input.npy").transpose(0, 2, 3, 1))
     args = ["reconstruct", "torch", "--graph", str(compiled / "IR_for_reconstruct_graph.json"),
             "--input_npy", str(tmp_path / "nhwc.npy"), "--result_npy", str(compiled / "result.npy")]
-    assert main(args) == 0
-    assert "is NHWC; transposed" in capsys.readouterr().out
+    assert main(args) == 2  # an NCHW model's arrays are NCHW: no layout guessed from the shape
+    assert "--layout NHWC if yours is NHWC" in capsys.readouterr().err
+    assert main(args + ["--layout", "NHWC"]) == 0
+    assert "read as NHWC [1, 32, 32, 3], transposed to the IR's NCHW" in capsys.readouterr().out
 
 
 def test_diff_fused_ir_against_torch_of_reconstruct_ir_matches(compiled, tmp_path, capsys):
@@ -85,4 +87,18 @@ def test_tf_reconstruction_saves_a_frozen_pb_that_imports_back(compiled, capsys)
     reimported = frontc.load(str(compiled / "tf_reconstruct.pb"), "tf")
     assert reimported.inputs[0].shape == (1, 3, 32, 32)  # NHWC file, NCHW IR: no layout guessed
     (y,) = frontc.run(reimported, np.load(compiled / "input.npy")).values()
+    np.testing.assert_allclose(y, np.load(compiled / "result.npy"), rtol=0, atol=1e-6)
+
+
+def test_onnx_and_mxnet_targets_pass_and_onnx_saves_a_model(compiled, capsys):
+    import onnxruntime as ort
+
+    base = ["--graph", str(compiled / "IR_fused_for_CModel_graph.json"), "--input_npy", str(compiled / "input.npy"),
+            "--result_npy", str(compiled / "result.npy")]
+    assert main(["reconstruct", "mxnet", *base]) == 0
+    assert "PASS" in capsys.readouterr().out
+    assert main(["reconstruct", "onnx", *base, "--save_path", str(compiled / "fused.onnx")]) == 0
+    assert "PASS" in capsys.readouterr().out
+    session = ort.InferenceSession(str(compiled / "fused.onnx"), providers=["CPUExecutionProvider"])
+    y = session.run(None, {session.get_inputs()[0].name: np.load(compiled / "input.npy")})[0]
     np.testing.assert_allclose(y, np.load(compiled / "result.npy"), rtol=0, atol=1e-6)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from frontc.backends.mxnet.builder import SymbolBuilder, get_emitter
 from frontc.backends.mxnet.params import params_bytes
-from frontc.ir.errors import OptionError, UnsupportedOpError
+from frontc.ir.errors import UnsupportedOpError
 from frontc.ir.graph import Graph
 from frontc.ir.infer import node_attrs
 from frontc.ir.validate import lint
@@ -36,13 +36,13 @@ def to_mxnet(graph: Graph) -> tuple[str, bytes]:
 
 def save_mxnet(graph: Graph, prefix: str | os.PathLike, *, epoch: int = 0, force: bool = False) -> list[Path]:
     """Write ``PREFIX-symbol.json`` and ``PREFIX-%04d.params`` (atomically; existing files only with ``force``)."""
-    from frontc.ir.fileio import atomic_write
+    from frontc.outputs import Outputs
 
-    symbol, params = to_mxnet(graph)
-    prefix = str(prefix)
     paths = [Path(f"{prefix}-symbol.json"), Path(f"{prefix}-{epoch:04d}.params")]
-    existing = [str(p) for p in paths if p.exists()]
-    if existing and not force:
-        raise OptionError(f"{', '.join(existing)} exist", hint="choose another prefix or pass --force")
-    return [atomic_write(paths[0], symbol.encode(), overwrite=force),
-            atomic_write(paths[1], params, overwrite=force)]
+    with Outputs("mxnet", force=force) as out:
+        for path in paths:
+            out.file(path)  # refused before the work when it exists
+        symbol, params = to_mxnet(graph)
+        out.write(paths[0], symbol)
+        out.write(paths[1], params)
+    return paths

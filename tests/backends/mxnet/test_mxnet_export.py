@@ -14,7 +14,7 @@ from frontc.backends.mxnet import run_mxnet, save_mxnet, to_mxnet
 from frontc.backends.mxnet.params import params_bytes
 from frontc.compat.mxnet_env import import_mxnet
 from frontc.frontends.mxnet.params import read_params
-from frontc.ir.errors import OptionError, UnsupportedOpError
+from frontc.ir.errors import FrontcError, UnsupportedOpError
 from frontc.ir.graph import Graph, Node, TensorSpec
 from tests.backends.single_ops import CASES, single_op_graph
 
@@ -69,7 +69,7 @@ def test_save_refuses_to_replace_without_force(graph, tmp_path):
     paths = save_mxnet(graph, tmp_path / "model")
     assert [p.name for p in paths] == ["model-symbol.json", "model-0000.params"]
     before = paths[1].read_bytes()
-    with pytest.raises(OptionError, match="exist"):
+    with pytest.raises(FrontcError, match="exists"):
         save_mxnet(graph, tmp_path / "model")
     assert paths[1].read_bytes() == before
     save_mxnet(graph, tmp_path / "model", force=True)
