@@ -13,7 +13,8 @@ from frontc.cmodel import others, weighted
 from frontc.cmodel.blob import HEADER, Blob, c_type
 from frontc.cmodel.context import LayerContext
 from frontc.cmodel.plan import ArenaPlan, plan_arena
-from frontc.cmodel.runtime import API, HEADER as H_FILE, HELPERS
+from frontc.cmodel.runtime import API, HELPERS
+from frontc.cmodel.runtime import HEADER as H_FILE
 from frontc.ir.errors import OptionError, UnsupportedOpError
 from frontc.ir.graph import Graph
 from frontc.ir.validate import lint

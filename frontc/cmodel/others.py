@@ -51,19 +51,23 @@ def pool(ctx: LayerContext) -> str:
     index = f"((size_t)p * {oh} + oh) * {ow} + ow"
     yt = ctx.ctype(node.outputs[0])
     head = _xy(ctx) + (f"int p, oh, ow, i, j;\nfor (p = 0; p < {n * c}; p++) for (oh = 0; oh < {oh}; oh++) "
-                       f"for (ow = 0; ow < {ow}; ow++) {{\n  const {ctx.ctype(node.inputs[0])} *xp = x + (size_t)p * {h * w};\n"
+                       f"for (ow = 0; ow < {ow}; ow++) {{\n"
+                       f"  const {ctx.ctype(node.inputs[0])} *xp = x + (size_t)p * {h * w};\n"
                        + window_range("h", "oh", sh, pt, dh, kh, h) + window_range("w", "ow", sw, pl, dw, kw, w))
-    taps = f"for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++) {{ int v = xp[(h0 + i * {dh}) * {w} + w0 + j * {dw}]; "
+    taps = (f"for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++) "
+            f"{{ int v = xp[(h0 + i * {dh}) * {w} + w0 + j * {dw}]; ")
     if node.op == "MaxPool":
         low = np.iinfo(ctx.dtypes[node.inputs[0]]).min
         return head + f"int best = {low};\n{taps}if (v > best) best = v; }}\n  y[{index}] = ({yt})best;\n}}"
     if a["count_include_pad"]:  # taps within the explicit pads count too (not those of ceil mode)
         count = ("int64_t count;\n" + window_range("ph", "oh", sh, 0, dh, kh, h + pt + pb)
-                 + window_range("pw", "ow", sw, 0, dw, kw, w + pl + pr) + "count = (int64_t)(phhi - phlo) * (pwhi - pwlo);\n")
+                 + window_range("pw", "ow", sw, 0, dw, kw, w + pl + pr)
+                 + "count = (int64_t)(phhi - phlo) * (pwhi - pwlo);\n")
     else:
         count = "int64_t count = (int64_t)(hhi - hlo) * (whi - wlo);\n"
     return head + (f"int64_t total = 0;\n{count}{taps}total += v; }}\n"
-                   f"  y[{index}] = ({yt})cm_clamp(count ? cm_divide_round(total, count) : 0, {out.qmin}, {out.qmax});\n}}")
+                   f"  y[{index}] = ({yt})cm_clamp(count ? cm_divide_round(total, count) : 0, "
+                   f"{out.qmin}, {out.qmax});\n}}")
 
 
 def global_pool(ctx: LayerContext) -> str:
@@ -106,7 +110,8 @@ def concat(ctx: LayerContext) -> str:
     axis = ctx.attrs["axis"] % len(shape)
     outer = math.prod(shape[:axis])
     out = ctx.out()
-    lines = [f"{ctx.ctype(y)} *y = {ctx.ptr(y, const=False)};", "size_t o, i, at = 0;", f"for (o = 0; o < {outer}; o++) {{"]
+    lines = [f"{ctx.ctype(y)} *y = {ctx.ptr(y, const=False)};", "size_t o, i, at = 0;",
+             f"for (o = 0; o < {outer}; o++) {{"]
     for k, t in enumerate(node.inputs):
         chunk = math.prod(ctx.shape(t)[axis:])
         m, s = ctx.per_channel(ctx.quant["rescale"][t], 1)
@@ -121,7 +126,8 @@ def clamp(ctx: LayerContext) -> str:
     params = [a["min"], a["max"]] if ctx.node.op == "Clip" else []
     lo, hi = _clamp_bounds(ctx.node.op, params, ctx.out())
     y = ctx.node.outputs[0]
-    return _xy(ctx) + f"size_t i;\nfor (i = 0; i < {_size(ctx, y)}; i++) y[i] = ({ctx.ctype(y)})cm_clamp(x[i], {lo}, {hi});"
+    return _xy(ctx) + (f"size_t i;\nfor (i = 0; i < {_size(ctx, y)}; i++) "
+                       f"y[i] = ({ctx.ctype(y)})cm_clamp(x[i], {lo}, {hi});")
 
 
 def table(ctx: LayerContext) -> str:
@@ -150,7 +156,8 @@ for (o = 0; o < {outer}; o++) for (j = 0; j < {inner}; j++) {{
   for (k = 0; k < {length}; k++) total += {exp}[top - xs[k * {inner}] + {int(nq['lut']['offset'])}];
   for (k = 0; k < {length}; k++) {{
     int64_t e = {exp}[top - xs[k * {inner}] + {int(nq['lut']['offset'])}];
-    ys[k * {inner}] = cm_clamp(cm_divide_round(e * {m} * ((int64_t)1 << {num_shift}), total * ((int64_t)1 << {den_shift}))
+    ys[k * {inner}] = cm_clamp(cm_divide_round(e * {m} * ((int64_t)1 << {num_shift}),
+                                               total * ((int64_t)1 << {den_shift}))
                       + {int(out.zero_point)}, {out.qmin}, {out.qmax});
   }}
 }}"""
@@ -171,7 +178,7 @@ def gather(ctx: LayerContext) -> str:
     result = get_kernel(node.op)([codes, *extra], ctx.attrs)
     results = result if isinstance(result, list) else [result]
     lines = [f"const {ctx.ctype(x)} *x = {ctx.ptr(x)};", "size_t i;"]
-    for k, (t, picked) in enumerate(zip(node.outputs, results)):
+    for t, picked in zip(node.outputs, results):
         index = ctx.blob.add(np.asarray(picked, np.float64).astype(np.int64).ravel(), "int32")
         lines.append(f"{{ {ctx.ctype(t)} *y = {ctx.ptr(t, const=False)};\n"
                      f"  for (i = 0; i < {picked.size}; i++) y[i] = x[{index}[i]]; }}")

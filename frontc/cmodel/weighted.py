@@ -34,7 +34,8 @@ def row_plan(ctx: LayerContext) -> tuple[int, int, str]:
     bound = (k + 63) // 64 * 64 * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
     x = ctx.dtypes[ctx.node.inputs[0]]
     depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1
-    if not depthwise and x == "int8" and ctx.param(1).dtype == np.int8 and _acc_type(ctx) == "int32_t" and bound < 2**31:
+    int8 = x == "int8" and ctx.param(1).dtype == np.int8 and _acc_type(ctx) == "int32_t"
+    if int8 and not depthwise and bound < 2**31:
         return 128, (k + 63) // 64 * 64, "uint8_t"
     return 0, k, ctx.ctype(ctx.node.inputs[0])
 

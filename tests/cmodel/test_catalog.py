@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import frontc
+from frontc.catalog.registry import all_cases
 from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import FrontcError
 from frontc.passes import run_pipeline
-from frontc.testing.catalog import all_cases
 from tests.cmodel.helpers import built, quantized
 
 QUICK = {"flatten_dense", "light_squeezenet"}
