@@ -180,6 +180,17 @@ CASES: list[tuple[str, str]] = [
     ("bad", "calibrate --graph {g} -o {o}/new.json"),
     ("bad", "calibrate --config-file {F}/bad.yml"),
     ("bad", "calibrate --config-file {F}/typo_section.yml"),
+    # perf
+    ("ok", "perf --graph {g} --hardware {F}/hw.yaml --plot {o}/new.png --json {o}/new.json"),
+    ("bad", "perf --graph {g} --hardware {F}/hw_negative.yaml --plot {o}/new.png"),
+    ("bad", "perf --graph {g} --hardware {F}/hw_missing.yaml --json {o}/new.json"),
+    ("bad", "perf --graph {g} --hardware {F}/random.yml"),
+    ("bad", "perf --graph {g} --hardware {F}/nothere.yaml"),
+    ("bad", "perf --graph {g} --hardware {F}/hw.yaml --plot {o}/taken.png"),
+    ("bad", "perf --graph {F}/garbage.json --hardware {F}/hw.yaml"),
+    ("bad", "checklist {F}/sparse_key.yml -o {o}/new"),
+    ("bad", "checklist {onnx} -o {o}/new --steps 3,x"),
+    ("bad", "checklist {onnx} -o {o}/adir"),
     # matrix, bench
     ("bad", "matrix nosuchmodel --images {F}/adir -o {o}/new"),
     ("bad", "matrix {onnx} --images {F}/missing -o {o}/new"),
