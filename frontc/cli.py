@@ -30,10 +30,13 @@ COMMANDS = {
     "reconstruct": "Rebuild an IR in PyTorch or TensorFlow and compare it with a result.",
     "diff": "Per-layer divergence between two runs of the same IR (interpreter, torch, tf).",
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
+    "perf": "Step 7: per-layer latency of an IR on a hardware YAML (roofline model).",
     "matrix": "Every source model into every target runtime through the IR: agreement, distances, latency.",
     "bench": "Accuracy, latency and throughput of the bench suite in every runtime; fails on drift.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
     "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
+    "quantize": "Quantize a fused IR by a step-6 config; per-layer error and the final distance.",
+    "accuracy": "Top-1/top-5 of the float IR and every quantization strategy on labelled images.",
 }
 
 

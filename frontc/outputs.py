@@ -122,7 +122,9 @@ class Outputs:
                                                                      prefix=f".frontc-{self.verb}-{os.getpid()}-"))
             (stage / "new").mkdir()
         except OSError as exc:
-            raise OutputError(f"cannot write in this folder: {exc.strerror}", path=str(folder)) from None
+            reason = "it accepts no new files" if exc.errno == errno.ENOENT else exc.strerror
+            raise OutputError(f"cannot write in this folder: {reason}", path=str(folder),
+                              hint="choose a folder you can write in") from None
         return stage
 
     def _make_folder(self, folder: Path) -> None:

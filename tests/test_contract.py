@@ -107,7 +107,7 @@ def test_dynamic_batch_defaults_to_one_with_a_note(tmp_path, capsys):
 def test_messages_point_at_the_truth(tmp_path, capsys):
     onnx_model(tmp_path / "model.onnx")
     assert main(["info", str(tmp_path / "model.onnx")]) == 2
-    assert "a ONNX model file, not a frontc IR graph (compile it first" in capsys.readouterr().err
+    assert "model.onnx: is a model file (ONNX), not a frontc IR graph (compile it first" in capsys.readouterr().err
     save_graph(tiny_resnet(), tmp_path / "m")
     (tmp_path / "m_graph.json").rename(tmp_path / "plain.json")
     (tmp_path / "m_params.npz").rename(tmp_path / "plain_params.npz")

@@ -1,6 +1,6 @@
 """Step 1 of the checklist: resolve what the user named into an imported graph and a reference output.
 
-MODEL_OR_CONFIG is a built-in model case (``[framework:]name``, e.g. ``resnet50_v1b`` or
+MODEL_OR_CONFIG is a catalog model (``[framework:]name``, e.g. ``resnet50_v1b`` or
 ``torch:efficientnet_lite0``: the source framework computes the reference output), a model file
 (framework from its suffix), or a YAML config in the checklist's style (see configs/).
 """
@@ -13,16 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from frontc.frontends import ALIASES as FRAMEWORK_ALIASES
+from frontc.catalog.case import ModelEntry, seeded_input
+from frontc.catalog.registry import find
 from frontc.frontends import canonical, load
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
-from frontc.testing.case import seeded_input
-from frontc.testing.catalog import MODULES, all_cases
 
 SUFFIXES = {".onnx": "onnx", ".json": "mxnet", ".pt": "torch", ".pth": "torch", ".keras": "tf", ".h5": "tf",
             ".pb": "tf"}
-ALIASES = {"resnet50v1b": "resnet50_v1b"}
 
 
 @dataclass
@@ -36,6 +34,9 @@ class Source:
     reference: np.ndarray
     reference_from: str
     details: dict[str, Any] = field(default_factory=dict)
+    model: Any = None  # what the frontend loaded: a model object, a zoo name or a file path
+    options: dict[str, Any] = field(default_factory=dict)
+    entry: ModelEntry | None = None  # the catalog entry, for catalog models
 
 
 def resolve(model_or_config: str) -> Source:
@@ -52,20 +53,12 @@ def resolve(model_or_config: str) -> Source:
 
 
 def from_case(text: str) -> Source:
-    framework, _, name = text.rpartition(":")
-    name = ALIASES.get(name, name)
-    framework = FRAMEWORK_ALIASES.get(framework.lower(), framework)
-    matches = [(fw, n, f) for fw, n, f in all_cases([framework] if framework else None) if n == name]
-    if framework and framework not in MODULES:
-        raise OptionError(f"unknown framework '{framework}' in '{text}'", hint=f"one of {list(MODULES)}")
-    if not matches:
-        known = sorted({n for _, n, _ in all_cases()})
-        raise OptionError(f"'{text}' is not a file, a YAML config or a built-in model", hint=f"built-in: {known}")
-    framework, name, factory = matches[0]
-    case = factory()
+    entry = find(text)
+    framework, name = entry.framework, entry.name
+    case = entry()
     graph = load(case.source, framework, input_shapes=case.input_shapes, **case.options)
     return Source(name, framework, graph, case.feeds, case.reference[0], f"{framework} (the source framework)",
-                  {"input_shape": list(graph.inputs[0].shape)})
+                  {"input_shape": list(graph.inputs[0].shape)}, case.source, dict(case.options), entry)
 
 
 def from_model(framework: str, model: Any, input_shapes: dict | None, name: str, epoch: int | None = None,
@@ -80,7 +73,8 @@ def from_model(framework: str, model: Any, input_shapes: dict | None, name: str,
         spec, order = graph.inputs[0], user_layout(graph, layout)
         feeds = {spec.name: to_ir(as_dtype(read_npy(given[0]), spec.dtype, given[0]), spec.shape, order, given[0])}
         reference = to_ir(read_npy(given[1]), graph.spec(graph.outputs[0]).shape, order, given[1])
-        return Source(name, framework, graph, feeds, reference, "result_npy of the config")
+        return Source(name, framework, graph, feeds, reference, "result_npy of the config", model=model,
+                      options=options)
     feeds = {spec.name: seeded_input(spec.shape) for spec in graph.inputs}
     from frontc.runners import make_runner
     try:
@@ -90,14 +84,17 @@ def from_model(framework: str, model: Any, input_shapes: dict | None, name: str,
     except ImportError as exc:
         output, why = None, f"{exc.name or framework} is not installed"
     if output is not None:
-        return Source(name, framework, graph, feeds, output, f"{framework} (the source framework, on the model file)")
+        return Source(name, framework, graph, feeds, output, f"{framework} (the source framework, on the model file)",
+                      model=model, options=options)
     from frontc.interpreter import run
     output = run(graph, feeds)[graph.outputs[0]]
-    return Source(name, framework, graph, feeds, output, f"frontc interpreter on the imported graph ({why})")
+    return Source(name, framework, graph, feeds, output, f"frontc interpreter on the imported graph ({why})",
+                  model=model, options=options)
 
 
-SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "module"),
-            "EVALUATION": ("input_npy", "result_npy", "layout")}
+SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "module", "domain", "task",
+                      "preprocessing"),
+            "EVALUATION": ("input_npy", "result_npy", "layout"), "SPARSE": ("record",), "PERF": ("hardware",)}
 OTHER_SECTIONS = ("PREPROCESS", "QUAN", "SAVE_PATH")  # the seed config's sections for other commands
 
 
@@ -140,8 +137,10 @@ def from_config(path: Path) -> Source:
     config = _mapping(config, "", tuple(SECTIONS) + OTHER_SECTIONS, path)
     model = _mapping(config.get("MODEL"), "MODEL", SECTIONS["MODEL"], path)
     evaluation = _mapping(config.get("EVALUATION"), "EVALUATION", SECTIONS["EVALUATION"], path)
+    for section in ("SPARSE", "PERF"):
+        _mapping(config.get(section), section, SECTIONS[section], path)
     if "framework" not in model or ("name" in model) == ("path" in model):
-        raise OptionError("MODEL needs framework and either name (a built-in model) or path (a model file)",
+        raise OptionError("MODEL needs framework and either name (a catalog model) or path (a model file)",
                           path=str(path))
     try:
         framework = canonical(str(model["framework"]))

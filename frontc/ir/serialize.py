@@ -120,7 +120,7 @@ def load_graph(graph_path: str | os.PathLike, params_path: str | os.PathLike | N
     """Read a graph JSON (or prefix) and its params NPZ, check them, and lint the graph."""
     text = str(graph_path)
     if Path(text).suffix in MODEL_SUFFIXES and Path(text).is_file():
-        raise IRFormatError(f"a {MODEL_SUFFIXES[Path(text).suffix]} model file, not a frontc IR graph", path=text,
+        raise IRFormatError(f"is a model file ({MODEL_SUFFIXES[Path(text).suffix]}), not a frontc IR graph", path=text,
                             hint="compile it first (frontc compile), then give its *_graph.json")
     json_path, default_npz = ir_paths(text) if not text.endswith(".json") \
         else (Path(text), ir_paths(text.removesuffix(".json") if not text.endswith("_graph.json") else text)[1])

@@ -180,6 +180,17 @@ CASES: list[tuple[str, str]] = [
     ("bad", "calibrate --graph {g} -o {o}/new.json"),
     ("bad", "calibrate --config-file {F}/bad.yml"),
     ("bad", "calibrate --config-file {F}/typo_section.yml"),
+    # perf
+    ("ok", "perf --graph {g} --hardware {F}/hw.yaml --plot {o}/new.png --json {o}/new.json"),
+    ("bad", "perf --graph {g} --hardware {F}/hw_negative.yaml --plot {o}/new.png"),
+    ("bad", "perf --graph {g} --hardware {F}/hw_missing.yaml --json {o}/new.json"),
+    ("bad", "perf --graph {g} --hardware {F}/random.yml"),
+    ("bad", "perf --graph {g} --hardware {F}/nothere.yaml"),
+    ("bad", "perf --graph {g} --hardware {F}/hw.yaml --plot {o}/taken.png"),
+    ("bad", "perf --graph {F}/garbage.json --hardware {F}/hw.yaml"),
+    ("bad", "checklist {F}/sparse_key.yml -o {o}/new"),
+    ("bad", "checklist {onnx} -o {o}/new --steps 3,x"),
+    ("bad", "checklist {onnx} -o {o}/adir"),
     # matrix, bench
     ("bad", "matrix nosuchmodel --images {F}/adir -o {o}/new"),
     ("bad", "matrix {onnx} --images {F}/missing -o {o}/new"),
@@ -195,6 +206,11 @@ CASES: list[tuple[str, str]] = [
     ("bad", "zoo export nosuch/1 -o {o}/taken.pb --zoo {o}/zoo"),
     ("bad", "zoo submit {F}/adir --zoo {o}/afile"),
     ("bad", "zoo list --min-sparsity -1 --zoo {o}/zoo"),
+    # quantize and accuracy (step-6 configs, h10b)
+    *[("bad", f"{verb} --config-file {{F}}/{name}") for verb in ("quantize", "accuracy")
+      for name in ("bad.yml", "typo_section.yml", "list.yml", "missing.yml", "adir")],
+    ("bad", "quantize --config-file {F}/bad.yml --strategy caffe"),
+    ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
     # the command line itself
     ("bad", "nosuchverb"),
     ("bad", ""),
