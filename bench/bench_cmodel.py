@@ -30,9 +30,9 @@ import numpy as np  # noqa: E402
 
 
 def fused_graph(name: str):
-    import frontc
     import torch
 
+    import frontc
     from frontc.models import torch as zoo
     from frontc.passes import run_pipeline
     torch.manual_seed(0)
