@@ -80,7 +80,7 @@ class Elementwise(ConstantHolder):
 
 
 UNARY = {"Sqrt": ops.sqrt, "Exp": ops.exp, "Log": ops.log, "Neg": ops.negative, "Abs": ops.abs,
-         "Reciprocal": ops.reciprocal, "Floor": ops.floor, "Ceil": ops.ceil}
+         "Reciprocal": ops.reciprocal, "Floor": ops.floor, "Ceil": ops.ceil, "Erf": ops.erf}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)
@@ -159,7 +159,12 @@ class Cast(FrontcLayer):
         return {**super().get_config(), "to": self.to}
 
 
-REDUCERS = {"ReduceMean": ops.mean, "ReduceSum": ops.sum, "ReduceMax": ops.max, "ReduceMin": ops.min}
+def _l2(x: Any, axis: Any, keepdims: bool) -> Any:
+    return ops.sqrt(ops.sum(x * x, axis=axis, keepdims=keepdims))
+
+
+REDUCERS = {"ReduceMean": ops.mean, "ReduceSum": ops.sum, "ReduceMax": ops.max, "ReduceMin": ops.min,
+            "ReduceProd": ops.prod, "ReduceL2": _l2}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)

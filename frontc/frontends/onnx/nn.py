@@ -35,3 +35,47 @@ def lrn(node: OnnxNode, ctx: Context) -> Value:
     attrs = {"size": node.attrs["size"], "alpha": float(node.attr("alpha", 1e-4)),
              "beta": float(node.attr("beta", 0.75)), "bias": float(node.attr("bias", 1.0))}
     return ctx.emit(node, "LRN", [ctx.x(node, 0)], attrs)
+
+
+@REGISTRY.register("LayerNormalization", since=17)
+def layer_norm(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX LayerNormalization (the Mean / InvStdDev training outputs are refused when used)."""
+    if any(node.outputs[1:]):
+        raise UnsupportedOpError("LayerNormalization's Mean / InvStdDev outputs are not supported",
+                                 node=node.name, hint="only output Y is")
+    if node.attr("stash_type", 1) != 1:
+        raise UnsupportedOpError("LayerNormalization stash_type other than float32 is not supported",
+                                 node=node.name)
+    attrs = {"axis": node.attr("axis", -1), "epsilon": float(node.attr("epsilon", 1e-5))}
+    return ctx.emit(node, "LayerNorm", [ctx.x(node, i) for i in range(3)], attrs)
+
+
+@REGISTRY.register("InstanceNormalization", since=1)
+def instance_norm(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX InstanceNormalization."""
+    attrs = {"epsilon": float(node.attr("epsilon", 1e-5))}
+    return ctx.emit(node, "InstanceNorm", [ctx.x(node, i) for i in range(3)], attrs)
+
+
+@REGISTRY.register("GroupNormalization", since=18)
+def group_norm(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX GroupNormalization: per-group scale and bias (opset 18) are repeated per channel."""
+    x, groups = ctx.x(node, 0), node.attrs["num_groups"]
+    channels = ctx.shape(x)[1]
+    params = []
+    for i, what in ((1, "scale"), (2, "bias")):
+        value = ctx.need_const(node, i, what)
+        if node.opset < 21 and value is not None and value.shape == (groups,) and groups != channels:
+            value = np.repeat(value, channels // groups)
+            params.append(ctx.constant(value, f"{node.name}/{what}"))
+        else:
+            params.append(ctx.x(node, i))
+    attrs = {"num_groups": groups, "epsilon": float(node.attr("epsilon", 1e-5))}
+    return ctx.emit(node, "GroupNorm", [x, *params], attrs)
+
+
+@REGISTRY.register("Einsum", since=12)
+def einsum(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX Einsum."""
+    return ctx.emit(node, "Einsum", [ctx.x(node, i) for i in range(len(node.inputs))],
+                    {"equation": node.attrs["equation"]})

@@ -23,11 +23,6 @@ CONSTANT_ATTRS: dict[str, Callable[[object], np.ndarray]] = {
 
 CONSTANT_ONLY: dict[str, Callable[..., np.ndarray]] = {
     "Range": lambda start, limit, delta: np.arange(start, limit, delta, dtype=np.asarray(start).dtype),
-    "Equal": np.equal,
-    "Less": np.less,
-    "Greater": np.greater,
-    "Where": np.where,
-    "Not": np.logical_not,
 }
 
 
@@ -63,7 +58,7 @@ def constant_of_shape(node: OnnxNode, ctx: Context) -> np.ndarray:
 
 @REGISTRY.register(*CONSTANT_ONLY, since=1)
 def constant_only(node: OnnxNode, ctx: Context) -> np.ndarray:
-    """ONNX Range, Equal, Less, Greater, Where, Not on constant inputs (shape arithmetic)."""
+    """ONNX Range on constant inputs (shape arithmetic)."""
     args = []
     for i, name in enumerate(node.inputs):
         value = ctx.const(node, i)
