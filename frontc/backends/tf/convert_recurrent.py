@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 from frontc.backends.tf.context import BuildContext
-from frontc.backends.tf.layers_ext import Reverse, SequenceMask, Stack, Take
+from frontc.backends.tf.layers_ext import Reverse, SequenceMask, Stack, Take, ZeroMasked
 from frontc.backends.tf.layers_shape import Transpose
 from frontc.backends.tf.registry import factory
 from frontc.ir.graph import Node
@@ -109,6 +109,8 @@ def recurrent(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
         y = out[0]
         if backwards:
             y = ctx.call(Reverse(1, name=ctx.name(f"unreverse{d}")), y)
+        if mask is not None:
+            y = ctx.call(ZeroMasked(name=ctx.name(f"zero_masked{d}")), [y, mask])
         ys.append(y)
         for k in range(n_states):
             lasts[k].append(out[1 + k])

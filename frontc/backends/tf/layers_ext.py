@@ -15,7 +15,7 @@ from frontc.backends.tf.layers_math import PACKAGE, FrontcLayer
 FUNCTIONS = {"Equal": ops.equal, "Less": ops.less, "Greater": ops.greater, "LessOrEqual": ops.less_equal,
              "GreaterOrEqual": ops.greater_equal, "And": ops.logical_and, "Or": ops.logical_or,
              "Xor": ops.logical_xor, "Not": ops.logical_not, "Where": ops.where,
-             "Mod": tf.math.floormod, "FMod": tf.math.truncatemod}
+             "Mod": tf.math.floormod, "FMod": tf.truncatemod}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)
@@ -135,9 +135,13 @@ class Reverse(FrontcLayer):
     def __init__(self, axis: int = 1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = int(axis)
+        self.supports_masking = True  # takes a recurrent layer's masked output; passes no mask on
 
     def call(self, x: Any) -> Any:
         return ops.flip(x, axis=self.axis)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        return None
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis}
@@ -156,3 +160,16 @@ class Take(FrontcLayer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "index": self.index}
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class ZeroMasked(FrontcLayer):
+    """A (batch, steps, features) sequence with the steps where ``mask`` is false set to zero
+    (Keras repeats the last output there; the IR has zeros)."""
+
+    def call(self, inputs: Any) -> Any:
+        y, mask = inputs
+        return y * ops.cast(mask, y.dtype)[..., None]
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        return None
