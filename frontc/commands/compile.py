@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.compiler import compile_model, parse_input_shapes
+from frontc.compiler import compile_model, parse_input_dtypes, parse_input_shapes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("epoch", nargs="?", type=int, help="MXNet checkpoint epoch (NAME-%%04d.params)")
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape (repeat per input)")
+    parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
+                        help="an input's dtype, e.g. ids=int64 for token ids (repeat per input; default float32)")
     parser.add_argument("-o", "--output", default="moffett_ir", help="output folder (default: moffett_ir)")
     parser.add_argument("--force", action="store_true", help="replace IR files already in the folder")
     parser.add_argument("--no-png", action="store_true", help="skip rendering the graphs")
@@ -26,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     result = compile_model(args.framework, args.model, out_dir=args.output, epoch=args.epoch,
                            input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
+                           input_dtypes=parse_input_dtypes(args.input_dtype),
                            render=not args.no_png, debug=args.debug, progress=True)
     print("\n".join(result.summary().splitlines()[:5]))
     for path in result.files:

@@ -15,7 +15,7 @@ import argparse
 
 from frontc.analysis.divergence import divergence
 from frontc.commands.common import named_paths, read_graph, read_npy
-from frontc.compiler import parse_input_shapes
+from frontc.compiler import parse_input_dtypes, parse_input_shapes
 from frontc.frontends import FRAMEWORKS, load
 from frontc.ir.errors import OptionError
 from frontc.runners import KINDS, make_runner
@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--framework", choices=sorted(FRAMEWORKS), help="the --source model's framework")
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape when converting --source (repeat per input)")
+    parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
+                        help="an input's dtype when converting --source, e.g. ids=int64 (repeat per input)")
     parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy")
     parser.add_argument("--threshold", type=float, default=1e-4, help="rel_max that counts as diverged")
     parser.add_argument("--plot", help="write error by depth to this PNG")
@@ -41,7 +43,8 @@ def main(args: argparse.Namespace) -> int:
     if args.graph is None and args.source is None:
         raise OptionError("no graph for side A", hint="pass --graph, or --source MODEL --framework FW")
     graph_a = read_graph(args.graph) if args.graph else \
-        load(args.source, args.framework, input_shapes=parse_input_shapes(args.input_shape))
+        load(args.source, args.framework, input_shapes=parse_input_shapes(args.input_shape),
+             input_dtypes=parse_input_dtypes(args.input_dtype))
     graph_b = read_graph(args.graph_b) if args.graph_b else graph_a
     feeds = {name: read_npy(path)
              for name, path in named_paths(args.input_npy, graph_a.input_names, "--input_npy").items()}

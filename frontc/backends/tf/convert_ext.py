@@ -11,7 +11,6 @@ from typing import Any
 import keras
 import numpy as np
 
-from frontc.backends.tf import layout
 from frontc.backends.tf.context import BuildContext
 from frontc.backends.tf.layers_ext import AxisOp, Einsum, Function, Gelu
 from frontc.backends.tf.registry import factory

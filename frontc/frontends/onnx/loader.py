@@ -6,16 +6,32 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from frontc.frontends import resolve_input_shapes
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.onnx.context import REGISTRY, Const, Context, OnnxNode
-from frontc.ir.errors import ModelLoadError, OptionError
+from frontc.ir.errors import ModelLoadError, OptionError, UnsupportedOpError
 from frontc.ir.graph import Graph
 
 MIN_OPSET = 7
 DEFAULT_DOMAINS = ("", "ai.onnx")
+# ONNX element types with a numpy dtype the IR computes in (not bfloat16, float8/4, int4, string)
+NUMERIC_TYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                 "float16", "float32", "float64")
+
+
+def numpy_dtype(elem_type: int, what: str, node: str | None = None) -> str:
+    """The numpy dtype name of ONNX element type ``elem_type``; UnsupportedOpError naming ``what``
+    for the types the IR does not compute in."""
+    import onnx
+
+    names = dict(onnx.TensorProto.DataType.items())
+    by_number = {v: k for k, v in names.items()}
+    onnx_name = by_number.get(elem_type, str(elem_type))
+    numpy_name = {"FLOAT": "float32", "DOUBLE": "float64"}.get(onnx_name, onnx_name.lower())
+    if numpy_name not in NUMERIC_TYPES:
+        raise UnsupportedOpError(f"{what} has element type {onnx_name}, which frontc does not compute in",
+                                 node=node, hint=f"supported: {', '.join(NUMERIC_TYPES)}")
+    return numpy_name
 
 
 def one_line(exc: BaseException, limit: int = 240) -> str:
@@ -101,8 +117,6 @@ def attributes(node: Any) -> dict[str, Any]:
 def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
                 where: str) -> list[tuple[str, tuple[int, ...], str]]:
     """(name, static shape, numpy dtype) of each true graph input (not an initializer)."""
-    from onnx.helper import tensor_dtype_to_np_dtype
-
     weights = {t.name for t in model.graph.initializer}
     inputs = [v for v in model.graph.input if v.name not in weights]
     shapes = resolve_input_shapes(input_shapes, [v.name for v in inputs])
@@ -112,6 +126,10 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
                           hint=f"its inputs are {[v.name for v in inputs]}")
     specs = []
     for value in inputs:
+        if not value.type.HasField("tensor_type"):
+            kind = value.type.WhichOneof("value") or "untyped"
+            raise UnsupportedOpError(f"input '{value.name}' is a {kind.replace('_type', '')} value; the IR has "
+                                     "tensors only", path=where)
         tensor = value.type.tensor_type
         dims = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?")
                 for d in tensor.shape.dim]
@@ -129,7 +147,7 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
                               hint=f"pass input_shapes={{'{value.name}': (...)}} with every dim fixed")
         else:
             shape = tuple(dims)
-        specs.append((value.name, shape, str(np.dtype(tensor_dtype_to_np_dtype(tensor.elem_type)))))
+        specs.append((value.name, shape, numpy_dtype(tensor.elem_type, f"input '{value.name}'")))
     return specs
 
 
@@ -144,6 +162,7 @@ def convert(model: Any, opset: int, where: str, input_shapes: dict[str, Sequence
     ctx = Context(builder)
     source_tensors: dict[str, str] = {}
     for init in model.graph.initializer:
+        numpy_dtype(init.data_type, f"initializer '{init.name}'")
         ctx.values[init.name] = Const(numpy_helper.to_array(init), init.name)
     for input_name, shape, dtype in input_specs(model, input_shapes, where):
         ir_name = builder.input(input_name, shape, dtype)
@@ -158,6 +177,8 @@ def convert(model: Any, opset: int, where: str, input_shapes: dict[str, Sequence
                 source_tensors[out] = value
     outputs = []
     for out in model.graph.output:
+        if not out.type.HasField("tensor_type"):
+            raise UnsupportedOpError(f"output '{out.name}' is not a tensor; the IR has tensors only", path=where)
         if out.name not in ctx.values:
             raise ModelLoadError(f"graph output '{out.name}' is not computed by any supported node",
                                  path=where)

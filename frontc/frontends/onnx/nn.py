@@ -1,5 +1,8 @@
-"""ONNX layers with weights or neighbourhoods: BatchNormalization, Gemm, MatMul, LRN."""
+"""ONNX layers with weights or statistics: BatchNormalization, Gemm, MatMul, LRN, Layer/Group/Instance
+Normalization, Einsum."""
 from __future__ import annotations
+
+import numpy as np
 
 from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode, Value
 from frontc.ir.errors import UnsupportedOpError
@@ -38,16 +41,26 @@ def lrn(node: OnnxNode, ctx: Context) -> Value:
 
 
 @REGISTRY.register("LayerNormalization", since=17)
-def layer_norm(node: OnnxNode, ctx: Context) -> Value:
-    """ONNX LayerNormalization (the Mean / InvStdDev training outputs are refused when used)."""
-    if any(node.outputs[1:]):
-        raise UnsupportedOpError("LayerNormalization's Mean / InvStdDev outputs are not supported",
-                                 node=node.name, hint="only output Y is")
-    if node.attr("stash_type", 1) != 1:
-        raise UnsupportedOpError("LayerNormalization stash_type other than float32 is not supported",
+def layer_norm(node: OnnxNode, ctx: Context) -> list[Value]:
+    """ONNX LayerNormalization; the optional Mean and InvStdDev outputs, where used, are computed
+    by their own reductions."""
+    x = ctx.x(node, 0)
+    if node.attr("stash_type", 1) != 1 or ctx.dtype(x) != "float32":
+        raise UnsupportedOpError("LayerNormalization is supported in float32 (stash_type 1) only",
                                  node=node.name)
-    attrs = {"axis": node.attr("axis", -1), "epsilon": float(node.attr("epsilon", 1e-5))}
-    return ctx.emit(node, "LayerNorm", [ctx.x(node, i) for i in range(3)], attrs)
+    rank = len(ctx.shape(x))
+    axis, epsilon = node.attr("axis", -1) % rank, float(node.attr("epsilon", 1e-5))
+    y = ctx.emit(node, "LayerNorm", [ctx.x(node, i) for i in range(3)], {"axis": axis, "epsilon": epsilon})
+    if not any(node.outputs[1:]):
+        return [y]
+    axes = {"axes": list(range(axis, rank)), "keepdims": 1}
+    mean = ctx.emit(node, "ReduceMean", [x], axes, suffix="mean")
+    centered = ctx.emit(node, "Sub", [x, mean], suffix="centered")
+    square = ctx.emit(node, "Mul", [centered, centered], suffix="square")
+    var = ctx.emit(node, "ReduceMean", [square], axes, suffix="var")
+    eps = ctx.constant(np.float32(epsilon), f"{node.name}/epsilon")
+    std = ctx.emit(node, "Sqrt", [ctx.emit(node, "Add", [var, eps], suffix="var_eps")], suffix="std")
+    return [y, mean, ctx.emit(node, "Reciprocal", [std], suffix="inv_std")]
 
 
 @REGISTRY.register("InstanceNormalization", since=1)

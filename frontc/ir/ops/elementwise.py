@@ -84,7 +84,7 @@ def gelu(ins: Ins, a: dict[str, Any]):
 @register_op("Mod", ["A", "B"], {"fmod": AttrSpec("int", 0, (0, 1))}, family="elementwise")
 def mod(ins: Ins, a: dict[str, Any]):
     """Remainder with broadcasting: the divisor's sign (fmod=0, integers) or the dividend's (fmod=1)."""
-    x, y = need(ins, 0, "A"), need(ins, 1, "B")
+    x = need(ins, 0, "A")
     require(a["fmod"] or x.dtype not in ("float16", "float32", "float64"),
             "Mod of floating-point tensors needs fmod=1")
     return _binary(ins, a)
