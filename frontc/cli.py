@@ -1,10 +1,17 @@
-"""`frontc <verb>`: the command line. Errors a user can cause print one line and exit with 2."""
+"""`frontc <verb>`: the command line.
+
+Exit statuses: 0 done, 1 a check failed (the output says which), 2 a bad input, option or output
+(one line on stderr, argparse's errors included), 130 interrupted (Ctrl-C or SIGTERM; temporary
+files removed). Outputs follow frontc.outputs: atomic, all or nothing, replaced only with --force.
+"""
 from __future__ import annotations
 
 import argparse
 import importlib
 import os
+import signal
 import sys
+import threading
 
 from frontc.ir.errors import FrontcError
 
@@ -19,11 +26,20 @@ COMMANDS = {
     "reconstruct": "Rebuild an IR in PyTorch or TensorFlow and compare it with a result.",
     "diff": "Per-layer divergence between two runs of the same IR (interpreter, torch, tf).",
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
+    "zoo": "The model zoo: submit, list, show, verify and export versions.",
+    "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with errors on one line: ``frontc VERB: error: ... (see frontc VERB --help)``."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="frontc", description=(
+    parser = Parser(prog="frontc", description=(
         "frontc: an IR-centric frontend compiler for deep-learning accelerators. "
         "Errors in inputs are reported on one line with exit status 2."))
     from frontc import __version__
@@ -37,18 +53,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends like Ctrl-C: temporaries removed, "interrupted", 130
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a one-line usage error
+        return exc.code if isinstance(exc.code, int) else 2
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
+    try:
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()
+        return status
     except FrontcError as exc:
         print(f"frontc {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"frontc {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left (frontc ops | head): what it read is all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+        return 0
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

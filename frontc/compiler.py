@@ -1,12 +1,11 @@
 """`compile`: a source model -> IR_for_reconstruct and IR_fused_for_CModel (graph JSON, PNG, params NPZ).
 
-The six files appear in the output folder only when every step succeeded: they are
-written to a temporary folder beside it first and moved in at the end.
+The six files and the report appear in the output folder only when every step succeeded: they are
+staged by frontc.outputs and moved in together at the end.
 """
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,9 +15,10 @@ from typing import Any
 from frontc.frontends import load
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
-from frontc.ir.serialize import save_graph
+from frontc.ir.serialize import graph_files
+from frontc.outputs import Outputs
 from frontc.passes import PipelineReport, run_pipeline
-from frontc.viz import render_graph
+from frontc.viz.render import render_bytes
 
 RECONSTRUCT = "IR_for_reconstruct"
 CMODEL = "IR_fused_for_CModel"
@@ -66,30 +66,29 @@ def compile_graph(graph: Graph, *, debug: bool = False) -> CompileResult:
     return CompileResult(graph, reconstruct, cmodel, [first, second], seconds)
 
 
-def check_free(out_dir: str | os.PathLike, overwrite: bool) -> None:
-    """OptionError when ``out_dir`` already holds IR files and overwriting was not asked for."""
-    taken = [name for name in OUTPUT_FILES + [REPORT] if (Path(out_dir) / name).exists()]
-    if taken and not overwrite:
-        raise OptionError(f"{out_dir} already holds {taken[0]}", hint="use --force to replace the IR files")
+def declare_ir(out: Outputs, out_dir: str | os.PathLike) -> None:
+    """Declare the IR files of ``out_dir`` in ``out`` (checked now; PNGs not rendered are removed at the end)."""
+    for name in OUTPUT_FILES + [REPORT]:
+        out.file(Path(out_dir) / name)
 
 
 def write_ir(result: CompileResult, out_dir: str | os.PathLike, *, overwrite: bool = False,
-             render: bool = True) -> list[Path]:
-    """Write both IRs (graph JSON, params NPZ, PNG) and the report; all appear together or none."""
-    out = Path(out_dir)
-    check_free(out, overwrite)
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out, prefix=".compile-") as tmp:
-        start = time.perf_counter()
-        for graph in (result.reconstruct, result.cmodel):
-            save_graph(graph, Path(tmp) / graph.name)
-            if render:
-                render_graph(graph, Path(tmp) / f"{graph.name}_graph.png")
-        result.seconds["write"] = time.perf_counter() - start
-        (Path(tmp) / REPORT).write_text(result.summary())
-        for path in sorted(Path(tmp).iterdir()):
-            os.replace(path, out / path.name)
-            result.files.append(out / path.name)
+             render: bool = True, outputs: Outputs | None = None) -> list[Path]:
+    """Write both IRs (graph JSON, params NPZ, PNG) and the report; all appear together or none.
+
+    With ``outputs``, the files are staged in that session and appear when it ends."""
+    if outputs is None:
+        with Outputs("compile", force=overwrite) as session:
+            return write_ir(result, out_dir, render=render, outputs=session)
+    declare_ir(outputs, out_dir)
+    start = time.perf_counter()
+    for graph in (result.reconstruct, result.cmodel):
+        for path, data in graph_files(graph, Path(out_dir) / graph.name).items():
+            result.files.append(outputs.write(path, data))
+        if render:
+            result.files.append(outputs.write(Path(out_dir) / f"{graph.name}_graph.png", render_bytes(graph, "png")))
+    result.seconds["write"] = time.perf_counter() - start
+    result.files.append(outputs.write(Path(out_dir) / REPORT, result.summary()))
     return result.files
 
 
@@ -99,23 +98,25 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
                   progress: bool = False, input_dtypes: dict[str, str] | None = None) -> CompileResult:
     """Import ``model`` with the ``framework`` frontend, compile it, and write the six IR files.
     ``input_dtypes`` declares integer inputs (``{"ids": "int64"}``)."""
-    check_free(out_dir, overwrite)
     from tqdm import tqdm
-    steps = tqdm(total=3, unit="step", disable=None if progress else True, delay=2, leave=False)  # None: terminals only
     options = {} if epoch is None else {"epoch": epoch}
-    start = time.perf_counter()
-    steps.set_description("importing", refresh=False)
-    graph = load(model, framework, input_shapes=input_shapes, input_dtypes=input_dtypes, **options)
-    import_seconds = time.perf_counter() - start
-    steps.update()
-    steps.set_description("compiling", refresh=False)
-    result = compile_graph(graph, debug=debug)
-    result.seconds = {"import": import_seconds, **result.seconds}
-    steps.update()
-    steps.set_description("writing", refresh=False)
-    write_ir(result, out_dir, overwrite=overwrite, render=render)
-    steps.update()
-    steps.close()
+    with Outputs("compile", force=overwrite) as out:
+        declare_ir(out, out_dir)  # an unwritable or taken folder fails now, not after the work
+        # disable=None: a bar on terminals only
+        steps = tqdm(total=3, unit="step", disable=None if progress else True, delay=2, leave=False)
+        start = time.perf_counter()
+        steps.set_description("importing", refresh=False)
+        graph = load(model, framework, input_shapes=input_shapes, input_dtypes=input_dtypes, **options)
+        import_seconds = time.perf_counter() - start
+        steps.update()
+        steps.set_description("compiling", refresh=False)
+        result = compile_graph(graph, debug=debug)
+        result.seconds = {"import": import_seconds, **result.seconds}
+        steps.update()
+        steps.set_description("writing", refresh=False)
+        write_ir(result, out_dir, render=render, outputs=out)
+        steps.update()
+        steps.close()
     return result
 
 

@@ -71,9 +71,14 @@ def save_model(target: str, model, graph: Graph, path: Path, feeds: dict[str, np
     if path.suffix == ".pb":
         return save_frozen_pb(model, path)
     if path.suffix == ".tflite":
-        from frontc.ir.fileio import atomic_write
-        return atomic_write(path, to_tflite(model))
+        from frontc.outputs import write_file
+        return write_file(path, to_tflite(model), force=True)
     return save_saved_model(model, path)
+
+
+def saves_folder(target: str, path: str | Path) -> bool:
+    """Whether ``save_model`` writes a folder (a SavedModel) rather than a file at ``path``."""
+    return target == "tf" and Path(path).suffix not in (".pb", ".tflite")
 
 
 def check_reconstruction(target: str, graph: Graph, feeds: dict[str, np.ndarray], result: np.ndarray, *,

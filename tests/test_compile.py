@@ -49,7 +49,7 @@ def test_existing_output_needs_force(squeezenet, tmp_path, capsys):
     _, path = squeezenet
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 0
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 2
-    assert "already holds" in capsys.readouterr().err
+    assert "exists (choose another output, or --force to replace it)" in capsys.readouterr().err
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png", "--force"]) == 0
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontc.analysis.distance import Distance, distance
-from frontc.ir.fileio import atomic_write
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Divergence:
                      + (f"{bad.tensor} ({bad.op})" if bad else "none"))
         return "\n".join(lines)
 
-    def plot(self, path: str) -> None:
+    def plot_png(self) -> bytes:
         """Error by depth (log scale) with the threshold, as a PNG."""
         import matplotlib
         matplotlib.use("Agg")
@@ -65,7 +64,7 @@ class Divergence:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=120)
         plt.close(fig)
-        atomic_write(path, buffer.getvalue())
+        return buffer.getvalue()
 
 
 def divergence(reference: dict[str, np.ndarray], other: dict[str, np.ndarray], ops: dict[str, str],

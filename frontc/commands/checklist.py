@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from frontc.zoo.checklist import THRESHOLD, run_checklist
+from frontc.checklist.runner import THRESHOLD, run_checklist
+from frontc.commands.common import add_force
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,9 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="built-in model, model file or YAML config (default: resnet50_v1b)")
     parser.add_argument("-o", "--output", default="checklist_out", help="output folder (default: checklist_out)")
     parser.add_argument("--threshold", type=float, default=THRESHOLD, help="largest accepted rel_max (1e-3)")
+    add_force(parser)
 
 
 def main(args: argparse.Namespace) -> int:
-    report = run_checklist(args.model, Path(args.output), threshold=args.threshold)
+    report = run_checklist(args.model, Path(args.output), threshold=args.threshold, force=args.force)
     print((Path(args.output) / "checklist.md").read_text())
     return 0 if report.passed else 1

@@ -1,15 +1,14 @@
-"""Helpers shared by the CLI verbs: reading arrays and graphs, writing arrays."""
+"""Helpers shared by the CLI verbs: reading arrays and graphs, arrays as bytes, the --force flag."""
 from __future__ import annotations
 
+import argparse
 import io
-from pathlib import Path
 
 import numpy as np
 
 from frontc.ir.errors import OptionError
-from frontc.ir.fileio import atomic_write
 from frontc.ir.graph import Graph
-from frontc.ir.serialize import load_graph, npz_bytes
+from frontc.ir.serialize import load_graph
 
 
 def read_graph(graph: str, params: str | None = None) -> Graph:
@@ -29,10 +28,16 @@ def read_npy(path: str) -> np.ndarray:
         raise OptionError(f"cannot read .npy file: {exc}", path=path) from None
 
 
-def write_npy(path: str, value: np.ndarray, *, overwrite: bool = True) -> None:
+def npy_bytes(value: np.ndarray) -> bytes:
+    """``value`` as the bytes of a .npy file (never pickled)."""
     buffer = io.BytesIO()
     np.save(buffer, value, allow_pickle=False)
-    atomic_write(Path(path), buffer.getvalue(), overwrite=overwrite)
+    return buffer.getvalue()
+
+
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """The --force flag of every command that writes (frontc.outputs: nothing is replaced without it)."""
+    parser.add_argument("--force", action="store_true", help="replace outputs that already exist")
 
 
 def named_paths(items: list[str], names: list[str], option: str) -> dict[str, str]:
@@ -50,6 +55,3 @@ def named_paths(items: list[str], names: list[str], option: str) -> dict[str, st
         out[name] = path
     return out
 
-
-def write_npz(path: str, values: dict[str, np.ndarray], *, overwrite: bool = True) -> None:
-    atomic_write(Path(path), npz_bytes(values), overwrite=overwrite)

@@ -2,13 +2,19 @@
 
 MODEL is a file, a directory, or a model-zoo name (gluoncv names for mxnet, e.g. resnet50_v1b).
 The six files (graph JSON, PNG and params NPZ of each IR) and compile_report.txt are written to
-the output folder only when compilation succeeded.
+the output folder only when compilation succeeded, all together (frontc.outputs); IR files already
+there are replaced only with --force (with --no-png, their old PNGs are removed).
 """
 from __future__ import annotations
 
 import argparse
 
+<<<<<<< HEAD
 from frontc.compiler import compile_model, parse_input_dtypes, parse_input_shapes
+=======
+from frontc.commands.common import add_force
+from frontc.compiler import compile_model, parse_input_shapes
+>>>>>>> main
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
                         help="an input's dtype, e.g. ids=int64 for token ids (repeat per input; default float32)")
     parser.add_argument("-o", "--output", default="moffett_ir", help="output folder (default: moffett_ir)")
-    parser.add_argument("--force", action="store_true", help="replace IR files already in the folder")
+    add_force(parser)
     parser.add_argument("--no-png", action="store_true", help="skip rendering the graphs")
     parser.add_argument("--debug", action="store_true", help="lint the graph after every pass")
 

@@ -20,7 +20,8 @@ import argparse
 import json
 
 from frontc.analysis.complexity import complexity
-from frontc.commands.common import read_graph
+from frontc.commands.common import add_force, read_graph
+from frontc.outputs import write_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="FLOPs per multiply-accumulate (default 2)")
     parser.add_argument("--all-params", action="store_true",
                         help="count every param (biases, BatchNorm) in nnz and sparsity")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
+                        help="JSON instead of the table: printed, or written to PATH")
+    add_force(parser)
     parser.add_argument("--top", type=int, default=0, help="only the N most expensive layers in the table")
 
 
@@ -39,7 +42,12 @@ def main(args: argparse.Namespace) -> int:
     result = complexity(read_graph(args.graph_json, args.params_file), flops_per_mac=args.flops_per_mac,
                         all_params=args.all_params)
     if args.json:
-        print(json.dumps(result.as_dict(), indent=1))
+        text = json.dumps(result.as_dict(), indent=1) + "\n"
+        if args.json == "-":
+            print(text, end="")
+        else:
+            write_file(args.json, text, force=args.force)
+            print(f"wrote {args.json}")
         return 0
     print(result.line())
     rows = result.as_dict()["layers"]

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.analysis.divergence import divergence
-from frontc.commands.common import named_paths, read_graph, read_npy
+from frontc.analysis.divergence import Divergence, divergence
+from frontc.commands.common import add_force, named_paths, read_graph, read_npy
 from frontc.compiler import parse_input_dtypes, parse_input_shapes
 from frontc.frontends import FRAMEWORKS, load
 from frontc.ir.errors import OptionError
+from frontc.outputs import Outputs
 from frontc.runners import KINDS, make_runner
 
 
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy")
     parser.add_argument("--threshold", type=float, default=1e-4, help="rel_max that counts as diverged")
     parser.add_argument("--plot", help="write error by depth to this PNG")
+    add_force(parser)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -42,6 +44,19 @@ def main(args: argparse.Namespace) -> int:
         raise OptionError("--source and --framework go together", hint="give both, or neither")
     if args.graph is None and args.source is None:
         raise OptionError("no graph for side A", hint="pass --graph, or --source MODEL --framework FW")
+    with Outputs("diff", force=args.force) as out:
+        if args.plot:
+            out.file(args.plot)  # checked before the runs
+        result = _compare(args)
+        if args.plot:
+            out.write(args.plot, result.plot_png())
+    if args.plot:
+        print(f"wrote {args.plot}")
+    return 0 if result.first_bad is None else 1
+
+
+def _compare(args: argparse.Namespace) -> Divergence:
+    """Both runs and their per-layer comparison; prints the table."""
     graph_a = read_graph(args.graph) if args.graph else \
         load(args.source, args.framework, input_shapes=parse_input_shapes(args.input_shape),
              input_dtypes=parse_input_dtypes(args.input_dtype))
@@ -60,7 +75,4 @@ def main(args: argparse.Namespace) -> int:
         if kind == "source":
             print(f"{side}: {len(trace)} tensors of the {args.framework} model {args.source} matched IR tensors")
     print(result.table())
-    if args.plot:
-        result.plot(args.plot)
-        print(f"wrote {args.plot}")
-    return 0 if result.first_bad is None else 1
+    return result

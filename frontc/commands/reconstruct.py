@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import read_graph, read_npy
+from frontc.commands.common import add_force, read_graph, read_npy
 from frontc.ir.errors import OptionError
-from frontc.reconstruction import TARGETS, check_reconstruction, to_ir_layout
+from frontc.outputs import Outputs
+from frontc.reconstruction import TARGETS, check_reconstruction, saves_folder, to_ir_layout
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threshold", type=float, default=1e-3, help="largest accepted rel_max (1e-3)")
     parser.add_argument("--input-layout", choices=("auto", "NCHW", "NHWC"), default="auto",
                         help="layout of input.npy and result.npy (auto: NHWC only when the shape says so)")
+    add_force(parser)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -37,11 +39,15 @@ def main(args: argparse.Namespace) -> int:
         print(f"note: {args.input_npy} is NHWC; transposed to the IR's NCHW")
     out_shape = graph.spec(graph.outputs[0]).shape
     expected = to_ir_layout(result, out_shape, args.input_layout, args.result_npy) if result.ndim == 4 else result
-    check = check_reconstruction(args.target, graph, feeds, expected, threshold=args.threshold,
-                                 save_path=args.save_path)
+    with Outputs("reconstruct", force=args.force) as out:
+        staged = None
+        if args.save_path:
+            staged = (out.folder if saves_folder(args.target, args.save_path) else out.file)(args.save_path)
+        check = check_reconstruction(args.target, graph, feeds, expected, threshold=args.threshold,
+                                     save_path=staged and str(staged))
     print(f"{args.target} reconstruction of {graph.name}: {check.distance}")
     print(f"distance (rel_max) {check.distance.rel_max:.3e} {'<=' if check.passed else '>'} "
           f"threshold {args.threshold:g}: {'PASS' if check.passed else 'FAIL'}")
     if check.saved:
-        print(f"saved {check.saved}")
+        print(f"saved {args.save_path}")
     return 0 if check.passed else 1

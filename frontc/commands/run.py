@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import named_paths, read_graph, read_npy, write_npy, write_npz
+from frontc.commands.common import add_force, named_paths, npy_bytes, read_graph, read_npy
 from frontc.interpreter import run
+from frontc.ir.serialize import npz_bytes
+from frontc.outputs import Outputs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="[NAME=]Y.npy", help="where to write outputs (NAME=Y.npy per output)")
     parser.add_argument("--trace", metavar="TRACE.npz",
                         help="also write every intermediate tensor to this .npz")
+    add_force(parser)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -23,14 +26,19 @@ def main(args: argparse.Namespace) -> int:
     feeds = {name: read_npy(path)
              for name, path in named_paths(args.input_npy, graph.input_names, "--input_npy").items()}
     targets = named_paths(args.output_npy, list(graph.outputs), "--output_npy")
-    values = run(graph, feeds, trace=bool(args.trace), progress=True)
-    for name in graph.outputs:
-        value = values[name]
-        print(f"{name}: {value.dtype}{list(value.shape)} min={value.min():.6g} max={value.max():.6g}")
-        if name in targets:
-            write_npy(targets[name], value)
-            print(f"  wrote {targets[name]}")
+    with Outputs("run", force=args.force) as out:
+        for path in [*targets.values(), *([args.trace] if args.trace else [])]:
+            out.file(path)  # every output checked before running; all written or none
+        values = run(graph, feeds, trace=bool(args.trace), progress=True)
+        for name in graph.outputs:
+            value = values[name]
+            print(f"{name}: {value.dtype}{list(value.shape)} min={value.min():.6g} max={value.max():.6g}")
+            if name in targets:
+                out.write(targets[name], npy_bytes(value))
+        if args.trace:
+            out.write(args.trace, npz_bytes(values))
+    for name, path in targets.items():
+        print(f"wrote {name} to {path}")
     if args.trace:
-        write_npz(args.trace, values)
         print(f"wrote {len(values)} tensors to {args.trace}")
     return 0

@@ -52,5 +52,9 @@ class OptionError(FrontcError):
     """A bad command-line option, feed or configuration value."""
 
 
+class OutputError(OptionError):
+    """An output that cannot be written: it exists (without --force), its folder is not writable, the disk is full."""
+
+
 class ExecutionError(FrontcError):
     """A kernel failed while executing a node."""

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from frontc.ir.errors import FrontcError, GraphError, IRFormatError
-from frontc.ir.fileio import atomic_write
 from frontc.ir.graph import Graph, Node, TensorSpec
 from frontc.ir.validate import lint
+from frontc.outputs import Outputs
 
 FORMAT = "frontc-ir"
 SCHEMA_VERSION = 1
@@ -38,13 +38,16 @@ def ir_paths(prefix: str | os.PathLike) -> tuple[Path, Path]:
 
 # ------------------------------------------------------------------------- save
 def save_graph(graph: Graph, prefix: str | os.PathLike, *, overwrite: bool = False) -> tuple[Path, Path]:
-    """Lint and write ``graph``; refuses to replace existing files unless ``overwrite``."""
+    """Lint and write ``graph`` (both files or neither); refuses to replace existing files unless ``overwrite``."""
+    with Outputs("save", force=overwrite) as out:
+        for path, data in graph_files(graph, prefix).items():
+            out.write(path, data)
+    return ir_paths(prefix)
+
+
+def graph_files(graph: Graph, prefix: str | os.PathLike) -> dict[Path, bytes]:
+    """The linted ``graph`` as its two files: {graph JSON path: bytes, params NPZ path: bytes}."""
     json_path, npz_path = ir_paths(prefix)
-    if not overwrite:
-        for path in (json_path, npz_path):
-            if path.exists():
-                raise IRFormatError("file exists", path=str(path),
-                                    hint="choose another output or allow overwriting (--force)")
     lint(graph)
     arrays = dict(graph.params)
     doc = graph_to_json(graph, arrays)
@@ -53,9 +56,7 @@ def save_graph(graph: Graph, prefix: str | os.PathLike, *, overwrite: bool = Fal
     except (TypeError, ValueError) as exc:
         raise GraphError(f"graph meta or attrs cannot be written as JSON: {exc}",
                          hint="meta values must be numbers, strings, lists, dicts or arrays") from None
-    atomic_write(npz_path, npz_bytes(arrays))
-    atomic_write(json_path, text.encode())
-    return json_path, npz_path
+    return {json_path: text.encode(), npz_path: npz_bytes(arrays)}
 
 
 def graph_to_json(graph: Graph, arrays: dict[str, np.ndarray]) -> dict[str, Any]:

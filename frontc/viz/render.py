@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 from frontc.ir.errors import OptionError
-from frontc.ir.fileio import atomic_write
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_shapes
 from frontc.ir.schema import get_schema
+from frontc.outputs import write_file
 
 FORMATS = ("png", "svg", "pdf", "dot")
 _COLORS = {"nn": "#cfe2f3", "activation": "#d9ead3", "elementwise": "#fff2cc", "tensor": "#eeeeee",
@@ -66,20 +66,21 @@ def to_dot(graph: Graph) -> str:
 
 def render_graph(graph: Graph, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
     """Render to ``path``; the format (png, svg, pdf, dot) is taken from its suffix."""
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
+    return write_file(path, render_bytes(graph, Path(path).suffix.lstrip(".").lower()), force=overwrite)
+
+
+def render_bytes(graph: Graph, fmt: str) -> bytes:
+    """The graph rendered in ``fmt`` (png, svg, pdf or dot)."""
     if fmt not in FORMATS:
-        raise OptionError(f"cannot render to '{path}'", hint=f"use a suffix among {list(FORMATS)}")
+        raise OptionError(f"cannot render to '.{fmt}'", hint=f"use a suffix among {list(FORMATS)}")
     dot_text = to_dot(graph)
     if fmt == "dot":
-        data = dot_text.encode()
-    else:
-        dot = shutil.which("dot")
-        if dot is None:
-            raise OptionError("graphviz's `dot` program is not installed",
-                              hint="run scripts/setup.sh (installs the graphviz apt package)")
-        done = subprocess.run([dot, f"-T{fmt}"], input=dot_text.encode(), capture_output=True)
-        if done.returncode != 0:
-            raise OptionError(f"graphviz failed: {done.stderr.decode().strip()[:200]}")
-        data = done.stdout
-    return atomic_write(path, data, overwrite=overwrite)
+        return dot_text.encode()
+    dot = shutil.which("dot")
+    if dot is None:
+        raise OptionError("graphviz's `dot` program is not installed",
+                          hint="run scripts/setup.sh (installs the graphviz apt package)")
+    done = subprocess.run([dot, f"-T{fmt}"], input=dot_text.encode(), capture_output=True)
+    if done.returncode != 0:
+        raise OptionError(f"graphviz failed: {done.stderr.decode().strip()[:200]}")
+    return done.stdout

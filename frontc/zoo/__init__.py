@@ -1,1 +1,1 @@
-"""The checklist a model goes through before it enters the model zoo."""
+"""The model zoo: write-once version folders with a card and a sha256 manifest."""

@@ -6,7 +6,7 @@ import pytest
 
 from frontc.interpreter import run
 from frontc.ir import GraphError, IRFormatError, load_graph, save_graph
-from frontc.ir.errors import ShapeError
+from frontc.ir.errors import OutputError, ShapeError
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_saving_twice_is_deterministic(graph, tmp_path):
 
 
 def test_existing_files_are_not_overwritten(graph, saved, tmp_path):
-    with pytest.raises(IRFormatError, match="file exists"):
+    with pytest.raises(OutputError, match="exists"):
         save_graph(graph, tmp_path / "m")
     save_graph(graph, tmp_path / "m", overwrite=True)
 

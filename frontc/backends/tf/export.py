@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from tensorflow.python.framework.convert_to_constants import convert_variables_t
 from frontc.backends.tf.context import sanitize
 from frontc.backends.tf.model import _BUILDS
 from frontc.ir.errors import FrontcError
-from frontc.ir.fileio import atomic_write
+from frontc.outputs import Outputs, write_file
 
 
 @dataclass
@@ -64,7 +62,7 @@ def save_frozen_pb(model: keras.Model, path: str | os.PathLike) -> FrozenGraph:
     """Write the frozen GraphDef of ``model`` to ``path`` atomically."""
     frozen = frozen_function(model)
     graph_def = frozen.graph.as_graph_def()
-    written = atomic_write(path, graph_def.SerializeToString())
+    written = write_file(path, graph_def.SerializeToString(), force=True)
     return FrozenGraph(written, [t.name for t in frozen.inputs], [t.name for t in frozen.outputs])
 
 
@@ -86,17 +84,8 @@ def to_tflite(model: keras.Model) -> bytes:
 
 def save_saved_model(model: keras.Model, directory: str | os.PathLike) -> Path:
     """Export ``model`` as a SavedModel (endpoint ``serve``) to ``directory``, replacing it whole."""
-    target = Path(directory)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    try:
-        specs = input_specs(model)  # one positional argument: the input, or the list of inputs
-        model.export(str(tmp), format="tf_saved_model", verbose=False,
+    specs = input_specs(model)  # one positional argument: the input, or the list of inputs
+    with Outputs("export", force=True) as out:
+        model.export(str(out.folder(directory)), format="tf_saved_model", verbose=False,
                      input_signature=[specs] if len(specs) > 1 else specs)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    return target
+    return Path(directory)

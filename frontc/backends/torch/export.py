@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from frontc.backends.torch.module import IRModule
-from frontc.ir.fileio import atomic_write
+from frontc.outputs import write_file
 
 
 def save_torchscript(module: IRModule, feeds: dict[str, np.ndarray], path: str | Path) -> Path:
@@ -23,4 +23,4 @@ def save_torchscript(module: IRModule, feeds: dict[str, np.ndarray], path: str |
     module.train(was_training)
     buffer = io.BytesIO()
     torch.jit.save(traced, buffer)
-    return atomic_write(Path(path), buffer.getvalue())
+    return write_file(path, buffer.getvalue(), force=True)

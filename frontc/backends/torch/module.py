@@ -1,7 +1,7 @@
 """``to_torch``: an IR graph rebuilt as a torch.nn.Module of native layers; ``run_torch`` runs it."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import reduce
 from typing import Any
 
@@ -72,12 +72,24 @@ class IRModule(nn.Module):
         """Every IR tensor computed on ``inputs``: the graph inputs, then each node output."""
         return self._execute(inputs, record=True)
 
-    def _execute(self, inputs: tuple[torch.Tensor, ...], record: bool) -> dict[str, torch.Tensor]:
+    def observe(self, inputs: tuple[torch.Tensor, ...], observer: Callable[[str, torch.Tensor], None]
+                ) -> tuple[torch.Tensor, ...]:
+        """Run on ``inputs`` calling ``observer(name, value)`` on each graph input and node output as
+        soon as it is computed (the value may be overwritten later: read it in the call); returns
+        the graph outputs. Memory stays that of ``forward``."""
+        values = self._execute(inputs, record=False, observer=observer)
+        return tuple(values[name] for name in self.output_names)
+
+    def _execute(self, inputs: tuple[torch.Tensor, ...], record: bool,
+                 observer: Callable[[str, torch.Tensor], None] | None = None) -> dict[str, torch.Tensor]:
         if len(inputs) != len(self.input_specs):
             raise OptionError(f"module '{self.graph_name}' takes {len(self.input_specs)} inputs "
                               f"{self.input_names}, got {len(inputs)}")
         values = dict(zip(self.input_names, inputs))
         recorded = dict(values) if record else {}
+        if observer is not None:
+            for name, value in values.items():
+                observer(name, value)
         for param, path in self._runtime_params:
             values[param] = reduce(getattr, path, self)
         for key, args, outputs, done in self._steps:
@@ -88,6 +100,8 @@ class IRModule(nn.Module):
                 values[name] = value
                 if record:
                     recorded[name] = value
+                if observer is not None:
+                    observer(name, value)
             if not record:
                 for tensor in done:
                     del values[tensor]

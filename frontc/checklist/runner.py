@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from frontc.ir.errors import FrontcError
-from frontc.ir.fileio import atomic_write
+from frontc.outputs import Outputs
 
 THRESHOLD = 1e-3
 
@@ -61,16 +61,26 @@ class Checklist:
 
 
 def run_checklist(model_or_config: str, out_dir: str | Path, *, threshold: float = THRESHOLD,
-                  progress: bool = True) -> Checklist:
-    """Run every step on ``model_or_config``; write checklist.md, checklist.json and moffett_ir/."""
+                  progress: bool = True, force: bool = False) -> Checklist:
+    """Run every step on ``model_or_config``; write checklist.md, checklist.json, moffett_ir/ and the
+    reconstructed models, all together at the end; existing ones are replaced only with ``force``."""
+    with Outputs("checklist", force=force) as outputs:
+        return _run(model_or_config, Path(out_dir), threshold, progress, outputs)
+
+
+def _run(model_or_config: str, out: Path, threshold: float, progress: bool, outputs: Outputs) -> Checklist:
     from tqdm import tqdm
 
     from frontc.analysis.complexity import complexity
-    from frontc.compiler import compile_graph, write_ir
+    from frontc.checklist.source import resolve
+    from frontc.compiler import CMODEL, RECONSTRUCT, compile_graph, declare_ir, write_ir
     from frontc.reconstruction import check_reconstruction
-    from frontc.zoo.source import resolve
 
-    out = Path(out_dir)
+    for name in ("checklist.md", "checklist.json"):
+        outputs.file(out / name)  # every output checked before the work
+    declare_ir(outputs, out / "moffett_ir")
+    saved = {(target, name): outputs.file(out / f"{target}_{name}{suffix}")
+             for target, suffix in (("torch", ".pt"), ("tf", ".pb")) for name in (RECONSTRUCT, CMODEL)}
     report = Checklist(model_or_config)
     state: dict[str, Any] = {}
     bar = tqdm(total=7, unit="step", disable=None if progress else True, leave=False)  # None: off unless a terminal
@@ -84,7 +94,7 @@ def run_checklist(model_or_config: str, out_dir: str | Path, *, threshold: float
 
     def compile_step(step: Step) -> None:
         result = state["compiled"] = compile_graph(state["source"].graph)
-        write_ir(result, out / "moffett_ir", overwrite=True)
+        write_ir(result, out / "moffett_ir", outputs=outputs)
         step.data = {"nodes_reconstruct": len(result.reconstruct.nodes), "nodes_cmodel": len(result.cmodel.nodes),
                      "files": [str(p) for p in result.files]}
 
@@ -97,11 +107,11 @@ def run_checklist(model_or_config: str, out_dir: str | Path, *, threshold: float
         def fn(step: Step) -> None:
             graph = getattr(state["compiled"], which)
             source = state["source"]
-            suffix = {"torch": ".pt", "tf": ".pb"}[target]
+            path = saved[target, graph.name]
             check = check_reconstruction(target, graph, source.feeds, source.reference, threshold=threshold,
-                                         save_path=str(out / f"{target}_{graph.name}{suffix}"))
+                                         save_path=str(path))
             step.data = {"rel_max": check.distance.rel_max, "cosine": check.distance.cosine,
-                         "top1": check.distance.top1, "saved": str(check.saved)}
+                         "top1": check.distance.top1, "saved": str(out / path.name)}
             if not check.passed:
                 raise FrontcError(f"rel_max {check.distance.rel_max:.3e} > threshold {threshold:g}")
         return fn
@@ -116,7 +126,7 @@ def run_checklist(model_or_config: str, out_dir: str | Path, *, threshold: float
         report.run(name, needs, fn)
         bar.update()
     bar.close()
-    write_reports(report, out, threshold)
+    write_reports(report, out, threshold, outputs)
     return report
 
 
@@ -124,7 +134,7 @@ def _yes(step: Step) -> str:
     return {True: "yes", False: "no", None: "not run"}[step.ok]
 
 
-def write_reports(report: Checklist, out: Path, threshold: float) -> None:
+def write_reports(report: Checklist, out: Path, threshold: float, outputs: Outputs) -> None:
     """checklist.md (the checklist's tables, filled from this run) and checklist.json."""
     s = report.steps
     source, compiled, comp = s["get model"].data, s["compile"].data, s["complexity"].data
@@ -150,10 +160,10 @@ def write_reports(report: Checklist, out: Path, threshold: float) -> None:
         lines += ["", "Complexity (IR_for_reconstruct):", "", f"    {comp['line']}"]
     if compiled:
         lines += ["", f"IR files: {', '.join(Path(p).name for p in compiled['files'])} in moffett_ir/"]
-    atomic_write(out / "checklist.md", ("\n".join(lines) + "\n").encode())
+    outputs.write(out / "checklist.md", "\n".join(lines) + "\n")
     data = {"model": report.model, "passed": report.passed, "threshold": threshold,
             "steps": [asdict(step) for step in s.values()]}
-    atomic_write(out / "checklist.json", (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+    outputs.write(out / "checklist.json", json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def _details(step: Step) -> str:

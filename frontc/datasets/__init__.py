@@ -1,0 +1,1 @@
+"""Input data for calibration and evaluation: image folders, .npy/.npz sets, label lists."""
