@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-<<<<<<< HEAD
-from frontc.compiler import compile_model, parse_input_dtypes, parse_input_shapes
-=======
 from frontc.commands.common import add_force
-from frontc.compiler import compile_model, parse_input_shapes
->>>>>>> main
+from frontc.compiler import compile_model, parse_input_dtypes, parse_input_shapes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

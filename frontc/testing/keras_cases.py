@@ -125,9 +125,19 @@ def keras_case(name: str, build: Callable[[], Any], batch: int, *, slow: bool, s
     tensor = model.inputs[0]
     input_name = tensor._keras_history.operation.name
     shape = (batch, *tensor.shape[1:])
-    x = seeded_input(shape, seed)
+    dtype = str(tensor.dtype)
+    if dtype.startswith("int"):  # token ids
+        x = np.random.default_rng(seed).integers(1, 30, shape).astype(dtype)
+    else:
+        x = seeded_input(shape, seed)
     return Case(framework="tf", model=name, source=model, input_shapes={input_name: shape},
                 feeds={input_name: nchw(x)}, reference=reference(model, [x]), slow=slow)
+
+
+def sequence_model(name: str) -> Any:
+    from frontc.models import keras as models
+
+    return getattr(models, name)()
 
 
 # case name -> (model builder, batch, slow)
@@ -135,6 +145,8 @@ MODELS: dict[str, tuple[Callable[[], Any], int, bool]] = {
     "small_cnn": (small_cnn, SMALL_BATCH, False),
     "small_functional": (small_functional, SMALL_BATCH, False),
     "flatten_dense": (flatten_dense, SMALL_BATCH, False),
+    "gru_text_classifier": (functools.partial(sequence_model, "gru_text_classifier"), 4, False),
+    "vit_tiny": (functools.partial(sequence_model, "vit_tiny"), SMALL_BATCH, False),
     "resnet50": (lambda: application("ResNet50"), 1, True),
     "mobilenet_v2": (lambda: application("MobileNetV2"), 1, True),
     "efficientnet_b0": (lambda: application("EfficientNetB0"), 1, True),

@@ -143,7 +143,34 @@ def light_case(name: str, seed: int = 0) -> Case:
                 name not in FAST_MODELS)
 
 
+def torch_export_case(name: str, seed: int = 0) -> Case:
+    """PyTorch sequence case ``name`` exported by torch.onnx (opset 17, token ids as int64 inputs),
+    its seeded inputs and onnxruntime's output."""
+    import io
+    import warnings
+
+    import onnx
+    import torch
+
+    from frontc.testing.torch_cases import sequence_case
+
+    source = sequence_case(name, seed)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(source.source, tuple(torch.from_numpy(v) for v in source.feeds.values()), buffer,
+                          dynamo=False, opset_version=17, input_names=list(source.feeds))
+    model = onnx.load_from_string(buffer.getvalue())
+    return Case("onnx", f"{name}_export", model, None, source.feeds, onnxruntime_outputs(model, source.feeds))
+
+
+EXPORTED = ("bert_tiny",)
+
+
 def cases() -> dict[str, CaseFactory]:
-    """Factories of the light-model cases, by model name (``light_resnet50``...)."""
-    return {f"light_{name}": CaseFactory(name not in FAST_MODELS, functools.partial(light_case, name))
-            for name in LIGHT_MODELS}
+    """Factories of the light-model cases, by model name (``light_resnet50``...), and of the
+    PyTorch sequence models exported to ONNX (``bert_tiny_export``)."""
+    out = {f"light_{name}": CaseFactory(name not in FAST_MODELS, functools.partial(light_case, name))
+           for name in LIGHT_MODELS}
+    out.update({f"{name}_export": CaseFactory(False, functools.partial(torch_export_case, name)) for name in EXPORTED})
+    return out
