@@ -45,6 +45,7 @@ class CompileResult:
                  f"nodes: imported {len(self.source.nodes)}, {RECONSTRUCT} {len(self.reconstruct.nodes)}, "
                  f"{CMODEL} {len(self.cmodel.nodes)}",
                  "seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items())]
+        lines += [f"note: {note}" for note in self.source.meta.get("notes", [])]
         for name, graph in ((RECONSTRUCT, self.reconstruct), (CMODEL, self.cmodel)):
             ops = Counter(n.op + (f"+{n.attrs['activation']}" if n.attrs.get("activation") else "")
                           for n in graph.nodes)

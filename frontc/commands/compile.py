@@ -32,7 +32,8 @@ def main(args: argparse.Namespace) -> int:
                            input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
                            input_dtypes=parse_input_dtypes(args.input_dtype),
                            render=not args.no_png, debug=args.debug, progress=True)
-    print("\n".join(result.summary().splitlines()[:5]))
+    lines = result.summary().splitlines()
+    print("\n".join(lines[:5] + [line for line in lines[5:] if line.startswith("note: ")]))
     for path in result.files:
         print(f"wrote {path}")
     return 0

@@ -51,8 +51,8 @@ def read_model(source: Any) -> tuple[Any, str]:
         where = str(source)
         if not Path(where).is_file():
             raise ModelLoadError("no such ONNX model file", path=where, hint="check the path")
-        try:
-            model = onnx.load(where)
+        try:  # the external data is read once, after the check (which needs only the graph)
+            model = onnx.load(where, load_external_data=False)
         except DecodeError as exc:
             raise ModelLoadError(f"not a readable ONNX model (protobuf: {one_line(exc)})", path=where,
                                  hint="the file is corrupted, truncated or not an .onnx file") from None
@@ -60,12 +60,38 @@ def read_model(source: Any) -> tuple[Any, str]:
             raise ModelLoadError(f"cannot read the ONNX model: {one_line(exc)}", path=where) from None
     else:
         raise ModelLoadError(f"expected an .onnx path or an onnx.ModelProto, got {type(source).__name__}")
-    try:  # a path also checks models over 2 GiB (external data)
-        onnx.checker.check_model(where if isinstance(source, (str, os.PathLike)) else model)
+    external = isinstance(source, (str, os.PathLike)) and _external_files(model, Path(where))
+    try:  # with external data, the checker finds the data files from the model's path
+        onnx.checker.check_model(where if external else model)
     except (onnx.checker.ValidationError, ValueError) as exc:
         raise ModelLoadError(f"the model fails onnx.checker: {one_line(exc)}", path=where,
                              hint="re-export the model or fix it with onnx tools") from None
+    if external:
+        _load_external_data(model, Path(where))
     return model, where
+
+
+def _external_files(model: Any, path: Path) -> list[str]:
+    """The external data files the model's initializers name; ModelLoadError if one is missing."""
+    from onnx.external_data_helper import uses_external_data
+
+    files = sorted({entry.value for t in model.graph.initializer if uses_external_data(t)
+                    for entry in t.external_data if entry.key == "location"})
+    missing = [f for f in files if not (path.parent / f).is_file()]
+    if missing:
+        raise ModelLoadError(f"the external data file(s) {missing} of the model are missing", path=str(path),
+                             hint="keep the data file(s) next to the .onnx file, as exported")
+    return files
+
+
+def _load_external_data(model: Any, path: Path) -> None:
+    """Read the tensors a model keeps in external files (next to ``path``) into it, once."""
+    from onnx.external_data_helper import load_external_data_for_model
+
+    try:
+        load_external_data_for_model(model, str(path.parent))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"cannot read the model's external data: {one_line(exc)}", path=str(path)) from None
 
 
 def model_opset(model: Any, where: str) -> int:
@@ -131,7 +157,8 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
             raise UnsupportedOpError(f"input '{value.name}' is a {kind.replace('_type', '')} value; the IR has "
                                      "tensors only", path=where)
         tensor = value.type.tensor_type
-        dims = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?")
+        # a negative dim_value (PaddlePaddle writes -1) is a dynamic dim, like a dim_param
+        dims = [d.dim_value if d.HasField("dim_value") and d.dim_value >= 0 else (d.dim_param or "?")
                 for d in tensor.shape.dim]
         shape = shapes.get(value.name)
         if shape is not None:
@@ -184,6 +211,26 @@ def convert(model: Any, opset: int, where: str, input_shapes: dict[str, Sequence
                                  path=where)
         outputs.append(ctx.tensor(ctx.values[out.name]))
     graph = builder.finish(outputs)
+    notes = _declared_output_notes(model, graph)
+    if notes:
+        graph.meta["notes"] = notes
     graph.meta.update(opset=opset, producer=f"{model.producer_name} {model.producer_version}".strip(),
                       source_tensors=source_tensors)
     return graph
+
+
+def _declared_output_notes(model: Any, graph: Graph) -> list[str]:
+    """A note for each graph output whose declared static shape differs from the computed one
+    (exporters leave stale shapes behind; the computed shape is the one used)."""
+    notes = []
+    for value, name in zip(model.graph.output, graph.outputs):
+        tensor = value.type.tensor_type
+        if not tensor.HasField("shape"):
+            continue
+        declared = [d.dim_value if d.HasField("dim_value") and d.dim_value >= 0 else None for d in tensor.shape.dim]
+        computed = list(graph.spec(name).shape)
+        if len(declared) != len(computed) or any(d is not None and d != c for d, c in zip(declared, computed)):
+            shown = ["?" if d is None else d for d in declared]
+            notes.append(f"output '{value.name}' is declared {shown} but computes {computed}; the computed "
+                         "shape is used")
+    return notes
