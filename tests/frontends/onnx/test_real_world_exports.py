@@ -73,7 +73,8 @@ def test_initializers_listed_as_graph_inputs() -> None:
 def test_external_data(tmp_path: Path) -> None:
     model = _conv_model(1, [1, 4, 8, 8])
     path = tmp_path / "model.onnx"
-    onnx.save_model(onnx.ModelProto.FromString(model.SerializeToString()), str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+    copy = onnx.ModelProto.FromString(model.SerializeToString())  # saving moves the data out of the proto
+    onnx.save_model(copy, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                     location="model.data", size_threshold=0)
     assert (tmp_path / "model.data").is_file()
     graph = frontc.load(str(path), "onnx")
