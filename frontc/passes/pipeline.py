@@ -15,6 +15,7 @@ from frontc.passes.cleanup import EliminateDeadCode, FoldConstants, RemoveIdenti
 from frontc.passes.fusion import FuseActivation, FusePad, FuseResidual
 from frontc.passes.layout import CancelTransposes, MergeReshapes
 from frontc.passes.scale_shift import FoldInputScale, FoldOutputScaleShift
+from frontc.passes.transformer import FuseGelu, FuseLayerNorm
 
 MAX_ROUNDS = 20
 
@@ -22,7 +23,7 @@ MAX_ROUNDS = 20
 def reconstruct_passes() -> list[Pass]:
     """Canonicalization only: every trainable parameter and BatchNorm stays."""
     return [RemoveIdentity(), FoldConstants(), GemmToDense(), DenseBiasAdd(), ReshapeToFlatten(),
-            CanonicalActivations(), EliminateDeadCode()]
+            CanonicalActivations(), FuseLayerNorm(), FuseGelu(), EliminateDeadCode()]
 
 
 def cmodel_passes() -> list[Pass]:
