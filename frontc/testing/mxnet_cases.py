@@ -39,6 +39,19 @@ def zoo_case(name: str, seed: int = SEED) -> Case:
                 {"seed": seed})
 
 
+def gluon_lstm_case(seed: int = SEED) -> Case:
+    """frontc.models.gluon.lstm_tagger (a live HybridBlock) on a seeded (steps, batch, features) input."""
+    from frontc.compat.mxnet_env import import_mxnet
+    from frontc.models.gluon import lstm_tagger
+
+    mx = import_mxnet()
+    net = lstm_tagger(seed)
+    x = seeded_input((12, 2, 16), seed)
+    return Case("mxnet", "gluon_lstm", net, {"data": x.shape}, {"data": x}, [net(mx.nd.array(x)).asnumpy()])
+
+
 def cases() -> dict[str, CaseFactory]:
     """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow)."""
-    return {name: CaseFactory(slow, functools.partial(zoo_case, name)) for name, (_, _, slow) in MODELS.items()}
+    out = {name: CaseFactory(slow, functools.partial(zoo_case, name)) for name, (_, _, slow) in MODELS.items()}
+    out["gluon_lstm"] = CaseFactory(False, gluon_lstm_case)
+    return out
