@@ -8,6 +8,8 @@ Definitions (also printed by ``frontc complexity --help``):
   Gemm / MatMul: MACs = batch * M * N * K (broadcast batch dims included).
 - Einsum with two or more operands: MACs = the product of the sizes of every index of the equation
   (its iteration space), per extra operand; with one operand it only moves data (no MACs).
+- Attention (softmax(Q K^T * scale + mask) V as one node): MACs = batch * Lq * Lk * (d + dv); plus
+  5 FLOPs per score (scale, mask, softmax); the Q/K/V/output projections are Dense nodes of their own.
 - LSTM / GRU / RNN: MACs = directions * sequence * batch * gates * hidden * (input + hidden), with 4,
   3 and 1 gates; plus per hidden unit and step the cell's elementwise work in ``CELL_COST`` (bias
   adds, sigmoids and tanhs at 4 FLOPs each, gate products).
@@ -172,8 +174,16 @@ def _recurrent_macs(graph: Graph, node: Node) -> int:
     return x[0] * x[1] * w[0] * w[1] * (w[2] + hidden)
 
 
+def _attention_macs(graph: Graph, node: Node) -> int:
+    q, k, v = (graph.spec(t).shape for t in node.inputs[:3])
+    out = graph.spec(node.outputs[0]).shape
+    return math.prod(out[:-1]) * k[-2] * (q[-1] + v[-1])
+
+
 def _element_flops(graph: Graph, node: Node) -> int:
     out = math.prod(graph.spec(node.outputs[0]).shape)
+    if node.op == "Attention":
+        return 5 * math.prod(out[:-1]) * graph.spec(node.inputs[1]).shape[-2]
     if node.op in RECURRENT_OPS:
         return out * CELL_COST[node.op]
     if node.op in ("MaxPool", "AvgPool"):
@@ -210,6 +220,8 @@ def complexity(graph: Graph, *, flops_per_mac: int = 2, all_params: bool = False
             macs = sparse_macs = _einsum_macs(graph, node)
         elif node.op in RECURRENT_OPS:
             macs = sparse_macs = _recurrent_macs(graph, node)
+        elif node.op == "Attention":
+            macs = sparse_macs = _attention_macs(graph, node)
         else:
             macs = sparse_macs = 0
         elements = _element_flops(graph, node)

@@ -15,7 +15,7 @@ from frontc.passes.cleanup import EliminateDeadCode, FoldConstants, RemoveIdenti
 from frontc.passes.fusion import FuseActivation, FusePad, FuseResidual
 from frontc.passes.layout import CancelTransposes, MergeReshapes
 from frontc.passes.scale_shift import FoldInputScale, FoldOutputScaleShift
-from frontc.passes.transformer import FuseGelu, FuseLayerNorm
+from frontc.passes.transformer import FuseAttention, FuseGelu, FuseLayerNorm
 
 MAX_ROUNDS = 20
 
@@ -30,7 +30,7 @@ def cmodel_passes() -> list[Pass]:
     """``reconstruct`` plus every fusion a chip's C model takes."""
     return reconstruct_passes() + [
         FoldBatchNorm(), BatchNormToScaleShift(), FoldOutputScaleShift(), FoldInputScale(), FusePad(),
-        FuseResidual(), FuseActivation(), CancelTransposes(), MergeReshapes(), RemoveIdentity(),
+        FuseResidual(), FuseActivation(), FuseAttention(), CancelTransposes(), MergeReshapes(), RemoveIdentity(),
         EliminateDeadCode()]
 
 

@@ -142,3 +142,74 @@ class FuseGelu(PatternPass):
         chain, x = found
         _replace_chain(graph, chain, "Gelu", [x], {"approximate": "none"})
         graph.remove_unused_params()
+
+
+def _scores(graph: Graph, tensor: str) -> bool:
+    """Whether ``tensor`` is a MatMul's output, or one scaled by a constant scalar."""
+    p = graph.producer(tensor)
+    if p is not None and p.op in ("Mul", "Div") and _scalar(graph, p.inputs[1]) is not None:
+        p = graph.producer(p.inputs[0])
+    return p is not None and p.op == "MatMul"
+
+
+class FuseAttention(PatternPass):
+    """MatMul(Q, K^T) [-> Mul / Div by a scalar] [-> Add mask] -> Softmax(last axis) -> MatMul(., V)
+    -> one Attention node (cmodel: the form an attention engine consumes). K^T must come from a
+    Transpose swapping the last two axes (of K, or of the tensor K is a transpose of), which is
+    rewritten to give K itself."""
+
+    name = "fuse_attention"
+    ops = ("Softmax",)
+
+    def match(self, graph: Graph, node: Node) -> Any | None:
+        rank = len(graph.spec(node.inputs[0]).shape)
+        if node_attrs(node)["axis"] % rank != rank - 1 or rank < 2:
+            return None
+        out = _next(graph, node, "MatMul")
+        if out is None or out.inputs[0] != node.outputs[0]:
+            return None
+        chain, mask, scale = [node, out], None, 1.0
+        producer = graph.producer(node.inputs[0])
+        if producer is not None and producer.op == "Add" and sole_consumer(graph, producer) is node:
+            scores = [t for t in producer.inputs if _scores(graph, t)]
+            if len(scores) != 1:
+                return None
+            mask = _other(producer, scores[0])
+            chain.insert(0, producer)
+            producer = graph.producer(scores[0])
+        if producer is not None and producer.op in ("Mul", "Div") and sole_consumer(graph, producer) is chain[0]:
+            matmul_side = [t for t in producer.inputs
+                           if (p := graph.producer(t)) is not None and p.op == "MatMul"]
+            c = _scalar(graph, producer.inputs[1]) if matmul_side == producer.inputs[:1] else None
+            if c is None or c == 0:
+                return None
+            scale = c if producer.op == "Mul" else 1.0 / c
+            chain.insert(0, producer)
+            producer = graph.producer(producer.inputs[0])
+        if producer is None or producer.op != "MatMul" or sole_consumer(graph, producer) is not chain[0]:
+            return None
+        transpose = graph.producer(producer.inputs[1])
+        if transpose is None or transpose.op != "Transpose" or sole_consumer(graph, transpose) is not producer:
+            return None
+        perm = node_attrs(transpose)["perm"] or list(range(len(graph.spec(transpose.inputs[0]).shape)))[::-1]
+        if len(perm) < 2:
+            return None
+        q = producer.inputs[0]
+        if mask is not None and graph.spec(mask).dtype != graph.spec(q).dtype:
+            return None
+        chain.insert(0, producer)
+        return chain, q, transpose, perm[:-2] + [perm[-1], perm[-2]], out.inputs[1], mask, scale
+
+    def rewrite(self, graph: Graph, node: Node, found: Any) -> None:
+        chain, q, transpose, key_perm, v, mask, scale = found
+        if key_perm == list(range(len(key_perm))):
+            k = transpose.inputs[0]
+            graph.nodes.remove(transpose)
+            graph.tensors.pop(transpose.outputs[0], None)
+        else:
+            transpose.attrs = {"perm": key_perm}
+            graph.tensors.pop(transpose.outputs[0], None)
+            k = transpose.outputs[0]
+        inputs = [q, k, v] + ([mask] if mask is not None else [])
+        _replace_chain(graph, chain, "Attention", inputs, {"scale": float(scale)})
+        graph.remove_unused_params()

@@ -95,3 +95,21 @@ def test_mod(fmod: int, dtype: str) -> None:
         feeds = {k: v + np.float32(0.25) for k, v in feeds.items()}
     ref = onnx_op("Mod", ["a", "b"], feeds, fmod=fmod)
     assert_close(ir_op("Mod", ["a", "b"], feeds, attrs={"fmod": fmod}), ref, "exact")
+
+
+@pytest.mark.parametrize("mask,scale", [(True, 0.0), (False, 0.3)])
+def test_attention_is_matmul_softmax_matmul(mask: bool, scale: float) -> None:
+    from onnx import helper
+
+    from tests.interpreter.onnx_single_op import run_onnx
+
+    feeds = {"q": randn(2, 3, 5, 4), "k": randn(2, 3, 6, 4, seed=1), "v": randn(1, 3, 6, 7, seed=2)}
+    params = {"m": randn(2, 1, 5, 6, seed=3)} if mask else {}
+    factor = scale or 1 / np.sqrt(4)
+    nodes = [helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2]),
+             helper.make_node("MatMul", ["q", "kt"], ["s"]), helper.make_node("Mul", ["s", "c"], ["sc"]),
+             helper.make_node("Add" if mask else "Identity", ["sc", "m"] if mask else ["sc"], ["sm"]),
+             helper.make_node("Softmax", ["sm"], ["p"], axis=-1), helper.make_node("MatMul", ["p", "v"], ["y"])]
+    ref = run_onnx(nodes, feeds, {**params, "c": np.float32(factor)})
+    got = ir_op("Attention", ["q", "k", "v", *params], feeds, params, {"scale": scale})
+    assert_close(got, ref, "compute")

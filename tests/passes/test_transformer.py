@@ -13,7 +13,7 @@ import torch
 
 import frontc
 from frontc.compiler import compile_graph
-from frontc.passes.transformer import FuseGelu, FuseLayerNorm
+from frontc.passes.transformer import FuseAttention, FuseGelu, FuseLayerNorm
 from tests.passes.util import Net, apply, ops
 
 
@@ -92,3 +92,33 @@ def test_torch_onnx_export_is_fused(opset: int) -> None:
         assert sorted(set(ops(ir))) == ["Dense", "Gelu", "LayerNorm"]
         got = frontc.run(ir, {graph.input_names[0]: x})[ir.outputs[0]]
         assert np.abs(got - reference).max() <= 1e-5 * np.abs(reference).max()
+
+
+@pytest.mark.parametrize("scale_op,mask", [("Div", True), ("Mul", False), (None, True)])
+def test_fuse_attention(scale_op, mask) -> None:
+    n = Net((2, 3, 5, 4))
+    b = n.b
+    k = b.input("k", (2, 3, 6, 4))
+    v = b.input("v", (2, 3, 6, 4))
+    scores = n.add("MatMul", [n.x, n.add("Transpose", [k], {"perm": [0, 1, 3, 2]}, name="kt")], name="scores")
+    if scale_op:
+        scores = n.add(scale_op, [scores, b.param("c", np.float32(2.0 if scale_op == "Div" else 0.5))], name="scaled")
+    if mask:
+        scores = n.add("Add", [scores, n.w(2, 1, 1, 6, name="mask")], name="masked")
+    y = n.add("MatMul", [n.add("Softmax", [scores], {"axis": -1}, name="probs"), v], name="context")
+    graph = n.finish(y)
+    after, changes = apply(graph, FuseAttention())
+    assert changes == 1 and ops(after) == ["Attention"] and after.outputs == ["context"]
+    assert after.nodes[0].attrs["scale"] == 0.5 if scale_op else 1.0
+
+
+def test_bert_cmodel_has_one_attention_node_per_layer() -> None:
+    from frontc.testing.torch_cases import sequence_case
+
+    case = sequence_case("bert_tiny")
+    graph = frontc.load(case.source, "torch", input_shapes=case.input_shapes, **case.options)
+    result = compile_graph(graph, debug=True)
+    assert ops(result.cmodel).count("Attention") == 2 and "Softmax" not in ops(result.cmodel)
+    assert "Attention" not in ops(result.reconstruct)
+    got = frontc.run(result.cmodel, case.feeds)[result.cmodel.outputs[0]]
+    assert np.abs(got - case.reference[0]).max() <= 1e-5 * np.abs(case.reference[0]).max()

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 
 from frontc.backends.tf.context import BuildContext
-from frontc.backends.tf.layers_ext import AxisOp, Einsum, Function, Gelu
+from frontc.backends.tf.layers_ext import Attention, AxisOp, Einsum, Function, Gelu
 from frontc.backends.tf.registry import factory
 from frontc.ir.graph import Node
 from frontc.ir.ops.linalg import parse_einsum
@@ -102,3 +102,11 @@ def group_norm(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
         ctx.set_channels_last(node.outputs[0], y)
     else:
         ctx.set(node.outputs[0], y)
+
+
+@factory("Attention")
+def attention(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
+    """Attention -> an Attention layer (tf.matmul, softmax, matmul) on the IR form."""
+    xs = [ctx.get(t, nhwc=False) for t in node.inputs if t]
+    scale = a["scale"] or 1.0 / float(np.sqrt(ctx.shape(node.inputs[0])[-1]))
+    ctx.set(node.outputs[0], ctx.call(Attention(scale, name=ctx.name()), xs))

@@ -173,3 +173,22 @@ class ZeroMasked(FrontcLayer):
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         return None
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class Attention(FrontcLayer):
+    """softmax(Q K^T * scale [+ mask]) V of its three or four inputs."""
+
+    def __init__(self, scale: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scale = float(scale)
+
+    def call(self, inputs: Any) -> Any:
+        q, k, v = inputs[:3]
+        scores = tf.matmul(q, k, transpose_b=True) * tf.cast(self.scale, q.dtype)
+        if len(inputs) > 3:
+            scores = scores + inputs[3]
+        return tf.matmul(tf.nn.softmax(scores, axis=-1), v)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "scale": self.scale}

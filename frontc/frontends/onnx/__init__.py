@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from frontc.frontends.onnx import (  # noqa: F401
+    attention,
     conv,
     elementwise,
     logic,

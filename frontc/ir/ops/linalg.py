@@ -1,10 +1,10 @@
-"""Einsum: the tensor contractions attention writes as equations."""
+"""Einsum (the contractions attention writes as equations) and Attention (scaled dot-product)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from frontc.ir.ops.common import broadcast, require
+from frontc.ir.ops.common import broadcast, float_input, need, require
 from frontc.ir.schema import AttrSpec, Ins, register_op
 
 
@@ -50,3 +50,20 @@ def einsum(ins: Ins, a: dict[str, Any]):
     require(len(ins) > 0 and all(s is not None for s in ins), "Einsum needs at least one input")
     require(len({s.dtype for s in ins}) == 1, f"Einsum operands differ in dtype: {[s.dtype for s in ins]}")
     return [(einsum_shape(a["equation"], [s.shape for s in ins]), ins[0].dtype)]
+
+
+@register_op("Attention", ["Q", "K", "V", "mask?"], {"scale": AttrSpec("float", 0.0)}, family="nn")
+def attention(ins: Ins, a: dict[str, Any]):
+    """softmax(Q K^T * scale + mask) V over the last two axes (batch axes broadcast); Q (..., Lq, d),
+    K (..., Lk, d), V (..., Lk, dv), an additive float mask broadcasting to (..., Lq, Lk); scale 0
+    means 1 / sqrt(d)."""
+    q, k, v = need(ins, 0, "Q"), need(ins, 1, "K"), need(ins, 2, "V")
+    float_input(q, "Attention")
+    require(min(q.rank, k.rank, v.rank) >= 2 and q.shape[-1] == k.shape[-1] and k.shape[-2] == v.shape[-2],
+            f"Attention needs Q(..., Lq, d), K(..., Lk, d), V(..., Lk, dv), got {q.shape} {k.shape} {v.shape}")
+    batch = broadcast(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    scores = (*batch, q.shape[-2], k.shape[-2])
+    if len(ins) > 3 and ins[3] is not None:
+        require(broadcast(ins[3].shape, scores) == scores, f"Attention mask {ins[3].shape} does not "
+                                                         f"broadcast to the scores {scores}")
+    return [((*batch, q.shape[-2], v.shape[-1]), q.dtype)]

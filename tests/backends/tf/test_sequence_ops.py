@@ -111,3 +111,9 @@ def test_recurrent(op, attrs, direction, layout):
 @pytest.mark.parametrize("direction", ["forward", "reverse", "bidirectional"])
 def test_recurrent_sequence_lens(op, direction):
     check(_recurrent(op, direction, 0, lens=True), linear=True)
+
+
+@pytest.mark.parametrize("mask", [True, False])
+def test_attention(mask):
+    ins = [(2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 7)] + ([randn(2, 1, 1, 6, seed=3)] if mask else [])
+    check(single("Attention", ins, {"scale": 0.25}), linear=True)

@@ -42,6 +42,8 @@ SMOKE = {
     "ArgMin": (["x"], {"x": X}, {}, {"axis": -1, "keepdims": 0, "select_last_index": 1}, "exact", 1),
     "TopK": (["x"], {"x": X}, {}, {"k": 3, "axis": 1}, "exact", 2),
     "CumSum": (["x"], {"x": X}, {}, {"axis": 3, "reverse": 1, "exclusive": 1}, "compute", 1),
+    "Attention": (["x", "k", "v", "m"], {"x": X}, {"k": randn(2, 4, 5, 6, seed=1), "v": randn(2, 4, 5, 3, seed=2),
+                                                  "m": randn(2, 1, 1, 5, seed=3)}, {"scale": 0.5}, "compute", 1),
     "Einsum": (["x", "w"], {"x": X}, {"w": randn(2, 4, 5, 6, seed=1)}, {"equation": "bhqd,bhkd->bhqk"},
                "compute", 1),
     "LayerNorm": (["x", "s", "b"], {"x": X}, {"s": randn(6, 6, seed=1), "b": randn(6, 6, seed=2)},

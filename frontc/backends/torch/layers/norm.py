@@ -1,5 +1,7 @@
-"""LayerNorm, GroupNorm, InstanceNorm -> nn.LayerNorm, nn.GroupNorm; Einsum -> torch.einsum."""
+"""LayerNorm, GroupNorm, InstanceNorm -> nn.LayerNorm, nn.GroupNorm; Einsum -> torch.einsum; Attention."""
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
@@ -53,3 +55,27 @@ def einsum(node: Node, ctx: LayerContext) -> nn.Module:
     """Einsum -> torch.einsum (the implicit output made explicit)."""
     terms, rhs = parse_einsum(ctx.attrs["equation"], [len(s.shape) for s in ctx.inputs])
     return Einsum(f"{','.join(terms)}->{rhs}")
+
+
+class Attention(nn.Module):
+    """softmax(Q K^T * scale [+ mask]) V (torch.matmul and softmax: the IR broadcasts batch axes)."""
+
+    def __init__(self, scale: float) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                mask: torch.Tensor | None = None) -> torch.Tensor:
+        scores = torch.matmul(q, k.transpose(-1, -2)) * self.scale
+        if mask is not None:
+            scores = scores + mask
+        return torch.matmul(torch.softmax(scores, dim=-1), v)
+
+    def extra_repr(self) -> str:
+        return f"scale={self.scale}"
+
+
+@layer("Attention")
+def attention(node: Node, ctx: LayerContext) -> nn.Module:
+    """Attention -> matmul, softmax, matmul."""
+    return Attention(ctx.attrs["scale"] or 1.0 / math.sqrt(ctx.shape(0)[-1]))
