@@ -39,7 +39,9 @@ CELL_COST = {"LSTM": 32, "GRU": 22, "RNN": 6}
 # FLOPs per output element (per input element for the ops in PER_INPUT_ELEMENT)
 ELEMENT_COST = {
     "Add": 1, "Sub": 1, "Mul": 1, "Div": 1, "Pow": 1, "Max": 1, "Min": 1, "Sqrt": 1, "Exp": 1, "Log": 1,
-    "Neg": 1, "Abs": 1, "Reciprocal": 1, "Floor": 1, "Ceil": 1,
+    "Neg": 1, "Abs": 1, "Reciprocal": 1, "Floor": 1, "Ceil": 1, "Round": 1, "Sign": 1, "Sin": 4, "Cos": 4,
+    "Tan": 4, "Asin": 4, "Acos": 4, "Atan": 4, "Sinh": 4, "Cosh": 4, "Asinh": 4, "Acosh": 4, "Atanh": 4,
+    "Softplus": 4, "Softsign": 3,
     "Relu": 1, "Relu6": 2, "Clip": 2, "LeakyRelu": 2, "PRelu": 2, "Elu": 3, "Tanh": 4, "Sigmoid": 4,
     "HardSigmoid": 4, "HardSwish": 5, "Swish": 5, "Softmax": 3, "LogSoftmax": 4, "Erf": 4, "Gelu": 8,
     "BatchNorm": 2, "LRN": 5, "Resize": 4, "LayerNorm": 6, "GroupNorm": 6, "InstanceNorm": 6,

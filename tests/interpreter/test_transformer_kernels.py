@@ -113,3 +113,18 @@ def test_attention_is_matmul_softmax_matmul(mask: bool, scale: float) -> None:
     ref = run_onnx(nodes, feeds, {**params, "c": np.float32(factor)})
     got = ir_op("Attention", ["q", "k", "v", *params], feeds, params, {"scale": scale})
     assert_close(got, ref, "compute")
+
+
+UNARY_DOMAINS = {"Round": (-3, 3), "Sign": (-3, 3), "Sin": (-3, 3), "Cos": (-3, 3), "Tan": (-1.4, 1.4),
+                 "Asin": (-0.95, 0.95), "Acos": (-0.95, 0.95), "Atan": (-3, 3), "Sinh": (-3, 3), "Cosh": (-3, 3),
+                 "Asinh": (-3, 3), "Acosh": (1.05, 3), "Atanh": (-0.95, 0.95), "Softplus": (-30, 30),
+                 "Softsign": (-3, 3)}
+
+
+@pytest.mark.parametrize("op", UNARY_DOMAINS)
+def test_unary_math(op: str) -> None:
+    low, high = UNARY_DOMAINS[op]
+    x = rng(0).uniform(low, high, (4, 50)).astype(np.float32)
+    if op == "Round":
+        x[0, :4] = [0.5, 1.5, 2.5, -0.5]  # ties to even
+    assert_close(ir_op(op, ["x"], {"x": x}), onnx_op(op, ["x"], {"x": x}), "exact")

@@ -80,7 +80,11 @@ class Elementwise(ConstantHolder):
 
 
 UNARY = {"Sqrt": ops.sqrt, "Exp": ops.exp, "Log": ops.log, "Neg": ops.negative, "Abs": ops.abs,
-         "Reciprocal": ops.reciprocal, "Floor": ops.floor, "Ceil": ops.ceil, "Erf": ops.erf}
+         "Reciprocal": ops.reciprocal, "Floor": ops.floor, "Ceil": ops.ceil, "Erf": ops.erf,
+         "Round": ops.round, "Sign": ops.sign, "Sin": ops.sin, "Cos": ops.cos, "Tan": ops.tan,
+         "Asin": ops.arcsin, "Acos": ops.arccos, "Atan": ops.arctan, "Sinh": ops.sinh, "Cosh": ops.cosh,
+         "Asinh": ops.arcsinh, "Acosh": ops.arccosh, "Atanh": ops.arctanh,
+         "Softplus": lambda x: ops.logaddexp(ops.zeros_like(x), x), "Softsign": ops.softsign}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)

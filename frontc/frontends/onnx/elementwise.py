@@ -6,7 +6,9 @@ import numpy as np
 from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode, Value
 
 BINARY = ("Add", "Sub", "Mul", "Div", "Pow")
-UNARY = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Erf",
+UNARY = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Erf", "Round", "Sign",
+         "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
+         "Softplus", "Softsign",
          "Relu", "Sigmoid", "Tanh")
 WITH_ATTRS = {"LeakyRelu": ("alpha",), "Elu": ("alpha",), "HardSigmoid": ("alpha", "beta")}
 

@@ -37,7 +37,11 @@ for _op, _fn in {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": _
 
 for _op, _fn in {"Sqrt": np.sqrt, "Exp": np.exp, "Log": np.log, "Neg": np.negative,
                  "Abs": np.abs, "Reciprocal": np.reciprocal, "Floor": np.floor,
-                 "Ceil": np.ceil, "Erf": erf}.items():
+                 "Ceil": np.ceil, "Erf": erf, "Round": np.round, "Sign": np.sign, "Sin": np.sin, "Cos": np.cos,
+                 "Tan": np.tan, "Asin": np.arcsin, "Acos": np.arccos, "Atan": np.arctan, "Sinh": np.sinh,
+                 "Cosh": np.cosh, "Asinh": np.arcsinh, "Acosh": np.arccosh, "Atanh": np.arctanh,
+                 "Softplus": lambda x: np.logaddexp(x.dtype.type(0), x),
+                 "Softsign": lambda x: x / (1 + np.abs(x))}.items():
     kernel(_op)(lambda ins, a, fn=_fn: np.asarray(fn(ins[0])))  # ufuncs give 0-d input a scalar
 
 

@@ -9,7 +9,9 @@ from frontc.ir.schema import AttrSpec, Ins, register_op
 FLOAT32_MAX = 3.4028234663852886e38
 
 BINARY_OPS = ("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min")
-UNARY_OPS = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Erf")
+UNARY_OPS = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Erf", "Round", "Sign",
+             "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
+             "Softplus", "Softsign")
 ACTIVATION_OPS = {
     "Relu": {},
     "Relu6": {},

@@ -28,6 +28,8 @@ BN = {name: np.abs(randn(4, seed=i)) + np.float32(0.5) for i, name in enumerate(
 SMOKE = {
     **{op: (["x"], {"x": X}, {}, {}, "exact", 1) for op in ACTIVATION_OPS},
     **{op: (["x"], {"x": POSITIVE}, {}, {}, "exact", 1) for op in UNARY_OPS},
+    **{op: (["x"], {"x": np.tanh(X) * np.float32(0.95)}, {}, {}, "exact", 1) for op in ("Asin", "Acos", "Atanh")},
+    "Acosh": (["x"], {"x": POSITIVE + np.float32(1)}, {}, {}, "exact", 1),
     **{op: (["x", "c"], {"x": POSITIVE}, {"c": randn(6, seed=1) + 2}, {}, "exact", 1) for op in BINARY_OPS},
     **{op: (["x"], {"x": X}, {}, {"axes": [2, 3]}, "compute", 1) for op in REDUCE_OPS},
     **{op: (["x", "c"], {"x": X}, {"c": np.round(randn(6, seed=1))}, {}, "exact", 1) for op in COMPARE_OPS},
