@@ -7,8 +7,11 @@ files removed). Outputs follow frontc.outputs: atomic, all or nothing, replaced 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
 import importlib
 import os
+import re
 import signal
 import sys
 import threading
@@ -53,16 +56,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# hints written for the Python API, as the command line says them
+_API_TO_CLI = [(re.compile(r"\bmodule=\s*(<[^>]*>|the architecture\b)?"), "--module package.module:Class"),
+               (re.compile(r"\binput_shapes=\{'([^']*)': \(([^)]*)\)\}"),
+                lambda m: f"--input-shape {m.group(1)}={m.group(2).replace(' ', '')}"),
+               (re.compile(r"\bcustom_objects="),
+                "custom_objects= (Python API: frontc.load(path, 'tf', custom_objects=...))")]
+
+
+def for_cli(message: str) -> str:
+    """``message`` with the Python API's argument names replaced by the command line's flags."""
+    for pattern, replacement in _API_TO_CLI:
+        message = pattern.sub(replacement, message)
+    return message
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt  # SIGTERM ends like Ctrl-C: temporaries removed, "interrupted", 130
 
 
+@contextlib.contextmanager
+def _native_stderr_muted():
+    """Native libraries' writes to fd 2 (TensorFlow's and absl's start-up lines, MXNet's and onnxruntime's
+    logs) go to /dev/null; Python's sys.stderr, and faulthandler, keep the terminal."""
+    try:
+        real = sys.stderr.fileno() == 2 and sys.stderr is sys.__stderr__
+    except (AttributeError, ValueError, OSError):
+        real = False
+    if not real:
+        yield
+        return
+    sys.stderr.flush()
+    was_enabled = faulthandler.is_enabled()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1)
+    faulthandler.enable(file=sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        sys.stderr.close()
+        sys.stderr = sys.__stderr__
+        faulthandler.enable(file=sys.stderr) if was_enabled else faulthandler.disable()
+
+
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up chatter (warnings included)
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a one-line usage error
         return exc.code if isinstance(exc.code, int) else 2
+    with _native_stderr_muted():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
@@ -70,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         return status
     except FrontcError as exc:
-        print(f"frontc {args.command}: error: {exc}", file=sys.stderr)
+        print(f"frontc {args.command}: error: {for_cli(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"frontc {args.command}: interrupted", file=sys.stderr)

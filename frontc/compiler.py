@@ -1,6 +1,7 @@
-"""`compile`: a source model -> IR_for_reconstruct and IR_fused_for_CModel (graph JSON, PNG, params NPZ).
+"""`compile`: a source model -> one IR per flow (by default IR_for_reconstruct and
+IR_fused_for_CModel: graph JSON, PNG, params NPZ).
 
-The six files and the report appear in the output folder only when every step succeeded: they are
+The files and the report appear in the output folder only when every step succeeded: they are
 staged by frontc.outputs and moved in together at the end.
 """
 from __future__ import annotations
@@ -18,35 +19,50 @@ from frontc.ir.graph import Graph
 from frontc.ir.serialize import graph_files
 from frontc.outputs import Outputs
 from frontc.passes import PipelineReport, run_pipeline
+from frontc.passes.flows import chain
 from frontc.viz.render import render_bytes
 
 RECONSTRUCT = "IR_for_reconstruct"
 CMODEL = "IR_fused_for_CModel"
-OUTPUT_FILES = [f"{prefix}{suffix}" for prefix in (RECONSTRUCT, CMODEL)
-                for suffix in ("_graph.json", "_graph.png", "_params.npz")]
 REPORT = "compile_report.txt"
+
+
+DEFAULT_FLOWS = ("reconstruct", "cmodel")
+
+
+def output_files(flows: tuple[str, ...] = DEFAULT_FLOWS) -> list[str]:
+    """The files ``compile`` writes for ``flows`` (and the flows they start after)."""
+    return [f"{flow.ir_name or flow.name}{suffix}" for flow in chain(flows)
+            for suffix in ("_graph.json", "_graph.png", "_params.npz")]
 
 
 @dataclass
 class CompileResult:
-    """What ``compile_model`` made: both graphs, their pass reports, and timings."""
+    """What ``compile_model`` made: one graph per flow (by IR name), the flows' reports, timings."""
 
     source: Graph
-    reconstruct: Graph
-    cmodel: Graph
+    graphs: dict[str, Graph]
     reports: list[PipelineReport]
     seconds: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+
+    @property
+    def reconstruct(self) -> Graph:
+        return self.graphs[RECONSTRUCT]
+
+    @property
+    def cmodel(self) -> Graph:
+        return self.graphs[CMODEL]
 
     def summary(self) -> str:
         lines = [f"model: {self.source.name} ({self.source.meta.get('framework', '?')} "
                  f"{self.source.meta.get('framework_version', '')})".rstrip(),
                  "inputs: " + ", ".join(f"{s.name} {list(s.shape)}" for s in self.source.inputs),
-                 f"nodes: imported {len(self.source.nodes)}, {RECONSTRUCT} {len(self.reconstruct.nodes)}, "
-                 f"{CMODEL} {len(self.cmodel.nodes)}",
+                 f"nodes: imported {len(self.source.nodes)}, "
+                 + ", ".join(f"{name} {len(g.nodes)}" for name, g in self.graphs.items()),
                  "seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items())]
         lines += [f"note: {note}" for note in self.source.meta.get("notes", [])]
-        for name, graph in ((RECONSTRUCT, self.reconstruct), (CMODEL, self.cmodel)):
+        for name, graph in self.graphs.items():
             ops = Counter(n.op + (f"+{n.attrs['activation']}" if n.attrs.get("activation") else "")
                           for n in graph.nodes)
             lines.append(f"{name} ops: " + ", ".join(f"{op} {c}" for op, c in sorted(ops.items())))
@@ -54,36 +70,44 @@ class CompileResult:
         return "\n".join(lines) + "\n"
 
 
-def compile_graph(graph: Graph, *, debug: bool = False) -> CompileResult:
-    """Run both pipelines on an imported graph."""
-    seconds = {}
-    start = time.perf_counter()
-    reconstruct, first = run_pipeline(graph, "reconstruct", debug=debug)
-    seconds["reconstruct"] = time.perf_counter() - start
-    start = time.perf_counter()
-    cmodel, second = run_pipeline(reconstruct, "cmodel", debug=debug)
-    seconds["cmodel"] = time.perf_counter() - start
-    reconstruct.name, cmodel.name = RECONSTRUCT, CMODEL
-    return CompileResult(graph, reconstruct, cmodel, [first, second], seconds)
+def compile_graph(graph: Graph, *, debug: bool = False, flows: tuple[str, ...] = DEFAULT_FLOWS,
+                  options: dict[str, dict[str, Any]] | None = None) -> CompileResult:
+    """Run ``flows`` on an imported graph, each on the output of the flow it starts after.
+
+    ``options`` maps a flow name to its options.
+    """
+    seconds: dict[str, float] = {}
+    graphs: dict[str, Graph] = {}
+    results: dict[str, Graph] = {}
+    reports = []
+    for flow in chain(flows):
+        start = time.perf_counter()
+        base = results[flow.after] if flow.after else graph
+        out, report = run_pipeline(base, flow.name, debug=debug, options=(options or {}).get(flow.name))
+        seconds[flow.name] = time.perf_counter() - start
+        out.name = flow.ir_name or flow.name
+        results[flow.name] = graphs[out.name] = out
+        reports.append(report)
+    return CompileResult(graph, graphs, reports, seconds)
 
 
-def declare_ir(out: Outputs, out_dir: str | os.PathLike) -> None:
-    """Declare the IR files of ``out_dir`` in ``out`` (checked now; PNGs not rendered are removed at the end)."""
-    for name in OUTPUT_FILES + [REPORT]:
+def declare_ir(out: Outputs, out_dir: str | os.PathLike, flows: tuple[str, ...] = DEFAULT_FLOWS) -> None:
+    """Declare the IR files of ``flows`` in ``out_dir`` in ``out`` (checked now; PNGs not rendered are
+    removed at the end)."""
+    for name in output_files(flows) + [REPORT]:
         out.file(Path(out_dir) / name)
 
 
 def write_ir(result: CompileResult, out_dir: str | os.PathLike, *, overwrite: bool = False,
              render: bool = True, outputs: Outputs | None = None) -> list[Path]:
-    """Write both IRs (graph JSON, params NPZ, PNG) and the report; all appear together or none.
+    """Write every IR (graph JSON, params NPZ, PNG) and the report; all appear together or none.
 
     With ``outputs``, the files are staged in that session and appear when it ends."""
     if outputs is None:
         with Outputs("compile", force=overwrite) as session:
             return write_ir(result, out_dir, render=render, outputs=session)
-    declare_ir(outputs, out_dir)
     start = time.perf_counter()
-    for graph in (result.reconstruct, result.cmodel):
+    for graph in result.graphs.values():
         for path, data in graph_files(graph, Path(out_dir) / graph.name).items():
             result.files.append(outputs.write(path, data))
         if render:
@@ -96,13 +120,15 @@ def write_ir(result: CompileResult, out_dir: str | os.PathLike, *, overwrite: bo
 def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "moffett_ir",
                   input_shapes: dict[str, tuple[int, ...]] | None = None, epoch: int | None = None,
                   overwrite: bool = False, render: bool = True, debug: bool = False,
-                  progress: bool = False, input_dtypes: dict[str, str] | None = None) -> CompileResult:
-    """Import ``model`` with the ``framework`` frontend, compile it, and write the six IR files.
+                  progress: bool = False, flows: tuple[str, ...] = DEFAULT_FLOWS,
+                  flow_options: dict[str, dict[str, Any]] | None = None,
+                  input_dtypes: dict[str, str] | None = None) -> CompileResult:
+    """Import ``model`` with the ``framework`` frontend, run ``flows`` and write their IR files.
     ``input_dtypes`` declares integer inputs (``{"ids": "int64"}``)."""
     from tqdm import tqdm
     options = {} if epoch is None else {"epoch": epoch}
     with Outputs("compile", force=overwrite) as out:
-        declare_ir(out, out_dir)  # an unwritable or taken folder fails now, not after the work
+        declare_ir(out, out_dir, flows)  # an unwritable or taken folder fails now, not after the work
         # disable=None: a bar on terminals only
         steps = tqdm(total=3, unit="step", disable=None if progress else True, delay=2, leave=False)
         start = time.perf_counter()
@@ -111,7 +137,7 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
         import_seconds = time.perf_counter() - start
         steps.update()
         steps.set_description("compiling", refresh=False)
-        result = compile_graph(graph, debug=debug)
+        result = compile_graph(graph, debug=debug, flows=flows, options=flow_options)
         result.seconds = {"import": import_seconds, **result.seconds}
         steps.update()
         steps.set_description("writing", refresh=False)
@@ -136,6 +162,10 @@ def parse_input_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]] | 
             raise OptionError(f"--input-shape {item}: expected NAME=1,3,224,224 with positive sizes")
         if not sep and len(items) > 1:
             raise OptionError(f"--input-shape {item}: name each input when giving several (NAME=dims)")
+        if sep and not name:
+            raise OptionError(f"--input-shape {item}: no input name before '='", hint="write NAME=dims, or dims alone")
+        if (name if sep else "") in shapes:
+            raise OptionError(f"--input-shape {item}: '{name}' is given twice")
         shapes[name if sep else ""] = shape
     return shapes
 

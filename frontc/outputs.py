@@ -103,7 +103,7 @@ class Outputs:
         if kind == "folder" and not path.is_dir():
             raise OutputError("is a file, a folder is expected here", path=str(path), hint="give a folder name")
         if not self.force:
-            raise OutputError("exists", path=str(path), hint="choose another output, or --force to replace it")
+            raise OutputError(f"{kind} exists", path=str(path), hint="choose another output, or --force to replace it")
 
     def _stage_for(self, folder: Path) -> Path:
         if folder in self._stages:

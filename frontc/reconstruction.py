@@ -1,5 +1,5 @@
-"""Rebuild an IR in PyTorch or TensorFlow, run it on an input, and measure the distance to a
-reference result (checklist step 5)."""
+"""Rebuild an IR in PyTorch or TensorFlow (or export it to ONNX Runtime, MXNet or TVM), run it on an
+input, and measure the distance to a reference result (checklist step 5)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from frontc.analysis.distance import Distance, distance
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
-TARGETS = ("torch", "tf")
+TARGETS = ("torch", "tf", "onnx", "mxnet", "tvm")
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
 
@@ -41,7 +41,8 @@ def to_ir_layout(value: np.ndarray, shape: tuple[int, ...], layout: str, what: s
 
 
 def build(target: str, graph: Graph):
-    """The reconstructed model: an nn.Module (torch) or a keras.Model (tf)."""
+    """The reconstructed model: an nn.Module (torch), a keras.Model (tf), an ONNX ModelProto (onnx),
+    a gluon SymbolBlock (mxnet) or a compiled Relax VM (tvm)."""
     if target == "torch":
         from frontc.backends.torch import to_torch
         return to_torch(graph)
@@ -50,10 +51,27 @@ def build(target: str, graph: Graph):
         # NHWC at the edges, TensorFlow's convention: saved .pb / SavedModel / TFLite files take and
         # give NHWC images, and a frozen .pb imports back through the TF frontend as it should
         return to_keras(graph, channels_last_io=True)
+    if target == "onnx":
+        from frontc.backends.onnx import to_onnx
+        return to_onnx(graph)
+    if target == "mxnet":
+        from frontc.backends.mxnet import mxnet_block
+        return mxnet_block(graph)
+    if target == "tvm":
+        from frontc.backends.tvm import build_tvm
+        return build_tvm(graph)
     raise OptionError(f"unknown reconstruction target '{target}'", hint=f"choose one of {list(TARGETS)}")
 
 
-def run_model(target: str, model, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def run_model(target: str, model, feeds: dict[str, np.ndarray], graph: Graph) -> dict[str, np.ndarray]:
+    if target == "onnx":
+        from frontc.backends.onnx import run_onnxruntime
+        return run_onnxruntime(graph, feeds, model=model)
+    if target == "mxnet":
+        from frontc.backends.mxnet import run_mxnet
+        return run_mxnet(graph, feeds, block=model)
+    if target == "tvm":
+        return model(feeds)
     if target == "torch":
         from frontc.backends.torch import run_torch
         return run_torch(model, feeds)
@@ -63,7 +81,13 @@ def run_model(target: str, model, feeds: dict[str, np.ndarray]) -> dict[str, np.
 
 def save_model(target: str, model, graph: Graph, path: Path, feeds: dict[str, np.ndarray]) -> Path:
     """torch: a TorchScript file (NCHW); tf: a frozen GraphDef (.pb), a TFLite file (.tflite) or a SavedModel
-    folder, all taking NHWC images."""
+    folder, all taking NHWC images; onnx: an .onnx file (NCHW)."""
+    if target == "onnx":
+        from frontc.backends.onnx import save_onnx
+        return save_onnx(graph, path, force=True)
+    if target in ("mxnet", "tvm"):
+        raise OptionError(f"saving a {target} reconstruction is not supported here",
+                          hint="drop --save_path; frontc.backends.mxnet.save_mxnet writes MXNet files")
     if target == "torch":
         from frontc.backends.torch import save_torchscript
         return save_torchscript(model, feeds, path)
@@ -85,7 +109,7 @@ def check_reconstruction(target: str, graph: Graph, feeds: dict[str, np.ndarray]
                          threshold: float = 1e-3, save_path: str | None = None) -> ReconstructionCheck:
     """Rebuild ``graph`` in ``target``, run it on ``feeds`` and compare its first output with ``result``."""
     model = build(target, graph)
-    output = run_model(target, model, feeds)[graph.outputs[0]]
+    output = run_model(target, model, feeds, graph)[graph.outputs[0]]
     if output.shape != result.shape:
         raise OptionError(f"the result has shape {list(result.shape)}, the model gives {list(output.shape)}")
     check = ReconstructionCheck(target, distance(output, result), threshold)

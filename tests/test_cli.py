@@ -67,7 +67,7 @@ def test_errors_are_one_line_with_status_2(saved, tmp_path, capsys, make_args, m
 def test_pickled_npy_input_is_refused(saved, tmp_path, capsys):
     np.save(tmp_path / "obj.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     assert main(["run", "--graph", str(saved[0]), "--input_npy", str(tmp_path / "obj.npy")]) == 2
-    assert "not a numeric .npy array" in capsys.readouterr().err
+    assert "holds object (pickled) arrays, which are never loaded" in capsys.readouterr().err
 
 
 def test_help_does_not_import_frameworks():

@@ -8,7 +8,7 @@ from onnx import helper
 
 import frontc
 from frontc.cli import main
-from frontc.compiler import OUTPUT_FILES, REPORT, parse_input_shapes
+from frontc.compiler import REPORT, output_files, parse_input_shapes
 from frontc.ir.errors import OptionError
 from frontc.testing.onnx_cases import light_case
 
@@ -25,7 +25,7 @@ def test_compile_writes_the_six_files_and_they_reproduce_the_model(squeezenet, t
     case, path = squeezenet
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path / "moffett_ir")]) == 0
     out = tmp_path / "moffett_ir"
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES + [REPORT])
+    assert sorted(p.name for p in out.iterdir()) == sorted(output_files() + [REPORT])
     imported = frontc.load(str(path), "onnx")
     assert f"nodes: imported {len(imported.nodes)}, " in (out / REPORT).read_text()
     for prefix in ("IR_for_reconstruct", "IR_fused_for_CModel"):
@@ -40,7 +40,7 @@ def test_compiling_twice_gives_identical_files(squeezenet, tmp_path):
     _, path = squeezenet
     for name in ("a", "b"):
         assert main(["compile", "onnx", str(path), "-o", str(tmp_path / name)]) == 0
-    for name in OUTPUT_FILES + [REPORT]:
+    for name in output_files() + [REPORT]:
         if name != REPORT:  # the report holds timings
             assert filecmp.cmp(tmp_path / "a" / name, tmp_path / "b" / name, shallow=False), name
 
@@ -49,7 +49,7 @@ def test_existing_output_needs_force(squeezenet, tmp_path, capsys):
     _, path = squeezenet
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 0
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png"]) == 2
-    assert "exists (choose another output, or --force to replace it)" in capsys.readouterr().err
+    assert "file exists (choose another output, or --force to replace it)" in capsys.readouterr().err
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--no-png", "--force"]) == 0
 
 

@@ -44,7 +44,8 @@ def test_model_complexity_prints_the_checklist_line(compiled):
 
 
 @pytest.mark.parametrize("name, extra", [("test_pytorch_reconstructor.py", []),
-                                         ("test_tensorflow_reconstructor.py", ["--save_path", "tf_reconstruct.pb"])])
+                                         ("test_tensorflow_reconstructor.py", ["--save_path", "tf_reconstruct.pb"]),
+                                         pytest.param("test_tvm_reconstructor.py", [], marks=pytest.mark.slow)])
 def test_reconstructors_pass_against_the_onnxruntime_result(compiled, name, extra):
     done = script(name, "--graph", "moffett_ir/IR_for_reconstruct_graph.json",
                   "--params", "moffett_ir/IR_for_reconstruct_params.npz", "--input_npy", "input.npy",

@@ -123,7 +123,10 @@ def _run(model_or_config: str, out: Path, threshold: float, progress: bool, outp
             plan.append((f"{target} rt ({which})", ["compile"], reconstruct_step(target, which)))
     for name, needs, fn in plan:
         bar.set_description(name, refresh=False)
-        report.run(name, needs, fn)
+        step = report.run(name, needs, fn)
+        if name == "get model" and not step.ok:  # a bad model or config: an error (exit 2), no report
+            bar.close()
+            raise FrontcError(step.reason)
         bar.update()
     bar.close()
     write_reports(report, out, threshold, outputs)

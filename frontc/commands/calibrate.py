@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import resource
 
+from frontc.commands.common import in_range
 from frontc.ir.errors import OptionError
 from frontc.quant.observers import OBSERVERS
 
@@ -23,10 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: QUAN.qconfig.image_path)")
     parser.add_argument("-o", "--output", help="the table .json to write (default: QUAN.qconfig.table)")
     parser.add_argument("--observer", choices=OBSERVERS, help="threshold rule (default: kl, or QUAN.qconfig.observer)")
-    parser.add_argument("--percentile", type=float, help="for --observer percentile (default 99.99)")
-    parser.add_argument("--bits", type=int, default=8, help="activation bits the mse observer assumes (default 8)")
-    parser.add_argument("--batch-size", type=int, help="inputs decoded at a time (default 32)")
-    parser.add_argument("--chunk", type=int, default=8,
+    parser.add_argument("--percentile", type=in_range(float, 0, 100), help="for --observer percentile (default 99.99)")
+    parser.add_argument("--bits", type=in_range(int, 2, 32), default=8,
+                        help="activation bits the mse observer assumes (default 8)")
+    parser.add_argument("--batch-size", type=in_range(int, 1), help="inputs decoded at a time (default 32)")
+    parser.add_argument("--chunk", type=in_range(int, 1), default=8,
                         help="inputs per runtime call; fixes the arithmetic, so the table does not depend on "
                         "--batch-size or order (default 8)")
     parser.add_argument("--backend", choices=BACKENDS, default="torch",

@@ -11,14 +11,15 @@ import argparse
 from pathlib import Path
 
 from frontc.checklist.runner import THRESHOLD, run_checklist
-from frontc.commands.common import add_force
+from frontc.commands.common import add_force, in_range
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", metavar="MODEL_OR_CONFIG", nargs="?", default="resnet50_v1b",
                         help="built-in model, model file or YAML config (default: resnet50_v1b)")
     parser.add_argument("-o", "--output", default="checklist_out", help="output folder (default: checklist_out)")
-    parser.add_argument("--threshold", type=float, default=THRESHOLD, help="largest accepted rel_max (1e-3)")
+    parser.add_argument("--threshold", type=in_range(float), default=THRESHOLD,
+                        help="largest accepted rel_max (1e-3)")
     add_force(parser)
 
 

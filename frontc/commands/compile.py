@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from frontc.commands.common import add_force
-from frontc.compiler import compile_model, parse_input_dtypes, parse_input_shapes
+from frontc.compiler import DEFAULT_FLOWS, compile_model, parse_input_dtypes, parse_input_shapes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,13 +25,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_force(parser)
     parser.add_argument("--no-png", action="store_true", help="skip rendering the graphs")
     parser.add_argument("--debug", action="store_true", help="lint the graph after every pass")
+    parser.add_argument("--flow", action="append", metavar="NAME",
+                        help="write the IR of this flow (repeat; default: reconstruct and cmodel; "
+                             "a flow's base flow is written too)")
 
 
 def main(args: argparse.Namespace) -> int:
     result = compile_model(args.framework, args.model, out_dir=args.output, epoch=args.epoch,
                            input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
                            input_dtypes=parse_input_dtypes(args.input_dtype),
-                           render=not args.no_png, debug=args.debug, progress=True)
+                           render=not args.no_png, debug=args.debug, progress=True,
+                           flows=tuple(args.flow or DEFAULT_FLOWS))
     lines = result.summary().splitlines()
     print("\n".join(lines[:5] + [line for line in lines[5:] if line.startswith("note: ")]))
     for path in result.files:

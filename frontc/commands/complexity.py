@@ -21,7 +21,7 @@ import argparse
 import json
 
 from frontc.analysis.complexity import complexity
-from frontc.commands.common import add_force, read_graph
+from frontc.commands.common import add_force, in_range, read_graph
 from frontc.outputs import write_file
 
 
@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
                         help="JSON instead of the table: printed, or written to PATH")
     add_force(parser)
-    parser.add_argument("--top", type=int, default=0, help="only the N most expensive layers in the table")
+    parser.add_argument("--top", type=in_range(int), default=0, help="only the N most expensive layers in the table")
 
 
 def main(args: argparse.Namespace) -> int:

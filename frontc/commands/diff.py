@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from frontc.analysis.divergence import Divergence, divergence
-from frontc.commands.common import add_force, named_paths, read_graph, read_npy
+from frontc.commands.common import add_force, in_range, read_feeds, read_graph
 from frontc.compiler import parse_input_dtypes, parse_input_shapes
 from frontc.frontends import FRAMEWORKS, load
 from frontc.ir.errors import OptionError
@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
                         help="an input's dtype when converting --source, e.g. ids=int64 (repeat per input)")
     parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy")
-    parser.add_argument("--threshold", type=float, default=1e-4, help="rel_max that counts as diverged")
+    parser.add_argument("--threshold", type=in_range(float), default=1e-4, help="rel_max that counts as diverged")
     parser.add_argument("--plot", help="write error by depth to this PNG")
     add_force(parser)
 
@@ -61,8 +61,13 @@ def _compare(args: argparse.Namespace) -> Divergence:
         load(args.source, args.framework, input_shapes=parse_input_shapes(args.input_shape),
              input_dtypes=parse_input_dtypes(args.input_dtype))
     graph_b = read_graph(args.graph_b) if args.graph_b else graph_a
-    feeds = {name: read_npy(path)
-             for name, path in named_paths(args.input_npy, graph_a.input_names, "--input_npy").items()}
+    edges = [(g.inputs, [g.spec(t) for t in g.outputs]) for g in (graph_a, graph_b)]
+    if [[(s.name, s.shape) for s in specs] for specs in edges[0]] != [[(s.name, s.shape) for s in specs]
+                                                                       for specs in edges[1]]:
+        raise OptionError("the two graphs have different inputs or outputs: "
+                          + " vs ".join(str([f"{s.name}{list(s.shape)}" for s in e[0] + e[1]]) for e in edges),
+                          path=args.graph_b, hint="compare two IRs of the same model")
+    feeds = read_feeds(graph_a, args.input_npy)
     model = {"source": args.source, "framework": args.framework}
     trace_a = make_runner(args.a, graph_a, **model)(feeds, True)
     trace_b = make_runner(args.b, graph_b, **model)(feeds, True)

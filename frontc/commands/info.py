@@ -1,4 +1,4 @@
-"""Summarize an IR graph: op histogram, params (count and bytes), inputs and outputs."""
+"""Summarize an IR graph: op histogram, params (count and bytes), inputs, outputs and quantization."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ from collections import Counter
 
 from frontc.commands.common import read_graph
 from frontc.ir.graph import Graph
+from frontc.quant.annotations import describe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,7 @@ def summary(graph: Graph) -> dict:
         "inputs": [spec.to_json() for spec in graph.inputs],
         "outputs": [graph.spec(name).to_json() for name in graph.outputs],
         "meta": {k: v for k, v in graph.meta.items() if isinstance(v, (str, int, float))},
+        "quant": describe(graph),
     }
 
 
@@ -41,6 +43,11 @@ def main(args: argparse.Namespace) -> int:
         for spec in info[key]:
             print(f"  {key[:-1]:6} {spec['name']}: {spec['dtype']}{spec['shape']}"
                   + (f" {spec['layout']}" if spec.get("layout") else ""))
+    if info["quant"]:
+        q = info["quant"]
+        print(f"quantized: {q['strategy']} {q['weight_quan']} W{q['weight_bits']}A{q['act_bits']}"
+              f"{' integer' if q['integer'] else ' fake-quant'}, rounding {q['rounding']}, {q['tensors']} tensors, "
+              f"{q['weights']} weights, {q['lookup_tables']} lookup tables")
     width = max(len(op) for op in info["ops"])
     print("ops:")
     for op, count in info["ops"].items():

@@ -1,16 +1,19 @@
-"""Rebuild an IR as a PyTorch module or a TensorFlow/Keras model, run it on input.npy and compare
-with result.npy. Exit status 1 when rel_max = max|diff| / max|result| is over the threshold.
+"""Rebuild an IR as a PyTorch module or a TensorFlow/Keras model, or export it to ONNX Runtime, MXNet
+or TVM (Relax, LLVM), run it on input.npy and compare with result.npy. Exit status 1 when
+rel_max = max|diff| / max|result| is over the threshold.
 
 --save_path: torch writes a TorchScript file; tf writes a frozen GraphDef (.pb), a TFLite model
-(.tflite) or a SavedModel folder (any other name).
+(.tflite) or a SavedModel folder (any other name); onnx writes an .onnx file.
 """
 from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force, read_graph, read_npy
+from frontc.commands.common import add_force, as_dtype, in_range, read_graph, read_npy
 from frontc.ir.errors import OptionError
 from frontc.outputs import Outputs
+from frontc.quant.annotations import is_quantized
+from frontc.quant.explicit import explicit_graph
 from frontc.reconstruction import TARGETS, check_reconstruction, saves_folder, to_ir_layout
 
 
@@ -22,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--result_npy", "--result-npy", required=True,
                         help="the expected output (.npy), from any framework")
     parser.add_argument("--save_path", "--save-path", help="also save the reconstructed model here")
-    parser.add_argument("--threshold", type=float, default=1e-3, help="largest accepted rel_max (1e-3)")
+    parser.add_argument("--threshold", type=in_range(float), default=1e-3, help="largest accepted rel_max (1e-3)")
     parser.add_argument("--input-layout", choices=("auto", "NCHW", "NHWC"), default="auto",
                         help="layout of input.npy and result.npy (auto: NHWC only when the shape says so)")
     add_force(parser)
@@ -30,10 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     graph = read_graph(args.graph, args.params)
+    if is_quantized(graph):
+        graph = explicit_graph(graph)
+        print("note: a quantized IR: reconstructing its fake-quant simulation (explicit quantize-dequantize ops)")
     if len(graph.inputs) != 1:
         raise OptionError(f"the graph has {len(graph.inputs)} inputs", hint="use the Python API for several")
     spec = graph.inputs[0]
-    x, result = read_npy(args.input_npy), read_npy(args.result_npy)
+    x, result = as_dtype(read_npy(args.input_npy), spec.dtype, args.input_npy), read_npy(args.result_npy)
     feeds = {spec.name: to_ir_layout(x, spec.shape, args.input_layout, args.input_npy)}
     if feeds[spec.name] is not x:
         print(f"note: {args.input_npy} is NHWC; transposed to the IR's NCHW")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force, named_paths, npy_bytes, read_graph, read_npy
+from frontc.commands.common import add_force, named_paths, npy_bytes, read_feeds, read_graph
 from frontc.interpreter import run
 from frontc.ir.serialize import npz_bytes
 from frontc.outputs import Outputs
@@ -23,8 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     graph = read_graph(args.graph, args.params)
-    feeds = {name: read_npy(path)
-             for name, path in named_paths(args.input_npy, graph.input_names, "--input_npy").items()}
+    feeds = read_feeds(graph, args.input_npy)
     targets = named_paths(args.output_npy, list(graph.outputs), "--output_npy")
     with Outputs("run", force=args.force) as out:
         for path in [*targets.values(), *([args.trace] if args.trace else [])]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from frontc.commands.common import in_range
 from frontc.zoo.card import read_card
 from frontc.zoo.layout import zoo_root
 from frontc.zoo.manifest import verify_folder
@@ -31,8 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p = verbs.add_parser("list", parents=[common],
                          help="table of versions (domain, task, model, version, sparsity, accuracy)")
     p.add_argument("--task", help="only this task")
-    p.add_argument("--min-sparsity", type=float, default=0.0, help="only versions at least this sparse (0-1)")
-    p.add_argument("--max-sparsity", type=float, default=1.0, help="only versions at most this sparse (0-1)")
+    p.add_argument("--min-sparsity", type=in_range(float, 0, 1), default=0.0,
+                   help="only versions at least this sparse (0-1)")
+    p.add_argument("--max-sparsity", type=in_range(float, 0, 1), default=1.0,
+                   help="only versions at most this sparse (0-1)")
     for verb, text in (("show", "card and files of versions"), ("verify", "recompute every hash")):
         p = verbs.add_parser(verb, parents=[common], help=text)
         p.add_argument("selector", nargs="?" if verb == "verify" else None,

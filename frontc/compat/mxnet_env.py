@@ -1,6 +1,6 @@
 """Import mxnet 1.9.1 and gluoncv 0.10.5 next to numpy>=1.24 and torch>=2.
 
-Two steps are needed (see ENVIRONMENT.md):
+Two steps are needed:
 
 1. numpy removed the aliases ``np.bool``, ``np.int``, ``np.float``, ``np.object``,
    ``np.complex`` and ``np.str``, which mxnet and gluoncv still use; they are

@@ -1,1 +1,2 @@
-"""Input data for calibration and evaluation: image folders, .npy/.npz sets, label lists."""
+"""Input data read from disk (nothing is downloaded): image folders, .npy/.npz sets and label lists for
+calibration and evaluation; Fashion-MNIST from its idx files (``fashion_mnist``)."""

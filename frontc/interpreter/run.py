@@ -1,14 +1,14 @@
 """The interpreter loop: execute a linted graph node by node with the numpy kernels."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from frontc.interpreter.registry import get_kernel
+from frontc.interpreter.registry import call_kernel
 from frontc.ir.errors import ExecutionError, FrontcError, OptionError
-from frontc.ir.graph import Graph
+from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import node_attrs
 from frontc.ir.validate import lint
 
@@ -39,17 +39,25 @@ def check_feeds(graph: Graph, feeds: Mapping[str, Any] | np.ndarray) -> dict[str
     return out
 
 
+Observer = Callable[[Node | None, dict[str, np.ndarray]], None]
+
+
 def run(graph: Graph, feeds: Mapping[str, Any] | np.ndarray, *, trace: bool = False,
-        progress: bool = False) -> dict[str, np.ndarray]:
+        progress: bool = False, observer: Observer | None = None) -> dict[str, np.ndarray]:
     """Execute ``graph`` on ``feeds`` (a dict by input name, or one array).
 
     Returns the graph outputs by name; with ``trace`` every tensor (inputs and
-    every node output, in execution order) instead.
+    every node output, in execution order) instead. ``observer(node, outputs)`` is
+    called once with ``node=None`` and the checked feeds, then after every node with
+    its outputs by name; nothing is kept for it, so memory stays that of a plain run.
     """
     lint(graph)
     values: dict[str, np.ndarray] = dict(graph.params)
-    values.update(check_feeds(graph, feeds))
-    traced: dict[str, np.ndarray] = dict(check_feeds(graph, feeds)) if trace else {}
+    checked = check_feeds(graph, feeds)
+    values.update(checked)
+    traced: dict[str, np.ndarray] = dict(checked) if trace else {}
+    if observer is not None:
+        observer(None, dict(checked))
     last_use = {t: i for i, node in enumerate(graph.nodes) for t in node.inputs}
     keep = set(graph.outputs) | set(graph.params)
     nodes = graph.nodes
@@ -59,7 +67,7 @@ def run(graph: Graph, feeds: Mapping[str, Any] | np.ndarray, *, trace: bool = Fa
     for i, node in enumerate(nodes):
         args = [values[t] if t else None for t in node.inputs]
         try:
-            result = get_kernel(node.op)(args, node_attrs(node))
+            result = call_kernel(node, args, node_attrs(node))
         except FrontcError as exc:
             raise type(exc)(f"while executing {node.op}: {exc.message}", node=node.name,
                             hint=exc.hint) from None
@@ -76,6 +84,8 @@ def run(graph: Graph, feeds: Mapping[str, Any] | np.ndarray, *, trace: bool = Fa
             values[name] = value
             if trace:
                 traced[name] = value
+        if observer is not None:
+            observer(node, {name: values[name] for name in node.outputs})
         for tensor in node.inputs:
             if tensor and last_use.get(tensor) == i and tensor not in keep:
                 values.pop(tensor, None)

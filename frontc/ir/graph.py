@@ -17,6 +17,15 @@ import numpy as np
 from frontc.ir.errors import GraphError
 
 
+def merge_meta(into: dict[str, Any], other: dict[str, Any]) -> None:
+    """Merge ``other`` into ``into`` recursively (dicts merge key by key; otherwise ``other`` wins)."""
+    for key, value in other.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge_meta(into[key], value)
+        else:
+            into[key] = copy.deepcopy(value)
+
+
 @dataclass
 class TensorSpec:
     """Shape, dtype and (for images) layout of a tensor."""
@@ -38,8 +47,11 @@ class TensorSpec:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TensorSpec:
-        return cls(data["name"], tuple(data["shape"]), data.get("dtype", "float32"),
-                   data.get("layout"))
+        """The spec of a JSON object; ValueError for a shape that is not a list of sizes (ints >= 0)."""
+        shape = data["shape"]
+        if not isinstance(shape, list) or any(type(d) is not int or d < 0 for d in shape):
+            raise ValueError(f"tensor '{data['name']}' has shape {shape}: sizes must be integers >= 0")
+        return cls(data["name"], tuple(shape), data.get("dtype", "float32"), data.get("layout"))
 
 
 @dataclass(eq=False)
@@ -259,7 +271,9 @@ class Graph:
         The caller has checked that the follower is the only reader of ``node``'s
         single output and that this output is not a graph output. The fused
         node's ``meta['fused']`` lists what it absorbed, so tensor names stay
-        comparable with the unfused graph.
+        comparable with the unfused graph; the follower's other meta (annotations)
+        is merged in, the follower's values winning where both have a key, since
+        the fused node's output is now the follower's.
         """
         if len(node.outputs) != 1 or len(follower.outputs) != 1:
             raise GraphError(f"cannot fuse '{follower.name}' into '{node.name}': one output each")
@@ -269,6 +283,7 @@ class Graph:
         node.meta.setdefault("fused", []).append({"name": follower.name, "op": follower.op,
                                                   "output": follower.outputs[0]})
         node.meta["fused"].extend(follower.meta.get("fused", []))
+        merge_meta(node.meta, {k: v for k, v in follower.meta.items() if k != "fused"})
         self.tensors.pop(old, None)
         self.invalidate()
 

@@ -5,6 +5,9 @@ from frontc.ir.errors import GraphError, ShapeError
 from frontc.ir.graph import Graph, Node, TensorSpec
 from frontc.ir.schema import In, get_schema, resolved_attrs
 
+# meta key: output dtypes declared by an annotation (an integer kernel variant), overriding the schema's
+OUT_DTYPES = "out_dtypes"
+
 
 def node_attrs(node: Node) -> dict:
     """The node's attributes checked against its schema, defaults filled in."""
@@ -31,6 +34,12 @@ def infer_node(graph: Graph, node: Node) -> list[TensorSpec]:
     if len(outs) != len(node.outputs):
         raise GraphError(f"{node.op} gives {len(outs)} outputs but the node names "
                          f"{len(node.outputs)}", node=node.name)
+    dtypes = node.meta.get(OUT_DTYPES)
+    if dtypes is not None:
+        if not isinstance(dtypes, list) or len(dtypes) != len(outs):
+            raise GraphError(f"meta '{OUT_DTYPES}' must list {len(outs)} dtype(s), got {dtypes!r}",
+                             node=node.name)
+        outs = [(shape, dtype) for (shape, _), dtype in zip(outs, dtypes)]
     return [TensorSpec(name, shape, dtype) for name, (shape, dtype) in zip(node.outputs, outs)]
 
 

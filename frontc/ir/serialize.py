@@ -147,6 +147,8 @@ def _read_json(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise IRFormatError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
                             path=str(path), hint="the file may be truncated; re-export it") from None
+    except RecursionError:
+        raise IRFormatError("JSON nested too deeply to be an IR graph", path=str(path)) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise IRFormatError(f"not a frontc IR graph (no \"format\": \"{FORMAT}\")", path=str(path))
     version = doc.get("schema_version")
@@ -160,7 +162,17 @@ def _read_json(path: Path) -> dict[str, Any]:
 def load_params(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """Every array of an NPZ file, without unpickling; IRFormatError when unreadable."""
     path = Path(path)
+    if path.is_dir():
+        raise IRFormatError("is a folder, not a params .npz file", path=str(path))
     try:
+        with open(path, "rb") as f:
+            magic = f.read(6)
+        if magic == b"\x93NUMPY":
+            raise IRFormatError("is a .npy array, not a .npz archive of params", path=str(path),
+                                hint="give the *_params.npz written with the graph")
+        if not magic.startswith(b"PK"):
+            raise IRFormatError("not a valid NPZ file (" + ("empty" if not magic else "no zip header") + ")",
+                                path=str(path), hint="give the *_params.npz written with the graph")
         with np.load(path, allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}
     except FileNotFoundError:

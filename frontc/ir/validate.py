@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 import numpy as np
 
@@ -9,6 +10,15 @@ from frontc.ir.errors import GraphError
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_node
 from frontc.ir.schema import get_schema, resolved_attrs
+from frontc.ir.sparsity import check_node as check_sparsity
+
+# extra lint rules for meta annotations, by meta key; registered by the packages that own them
+_META_CHECKS: dict[str, Callable[[Graph], None]] = {}
+
+
+def register_meta_check(key: str, check: Callable[[Graph], None]) -> None:
+    """Make ``lint`` call ``check(graph)`` (which raises GraphError) for annotations under ``key``."""
+    _META_CHECKS[key] = check
 
 
 def topological_order(graph: Graph) -> list[Node]:
@@ -57,6 +67,7 @@ def lint(graph: Graph) -> None:
     graph.tensors = {}
     for node in graph.nodes:
         _check_node(graph, node, defined, seen_nodes, all_outputs)
+        check_sparsity(graph, node)
         for spec in infer_node(graph, node):
             old = stored.get(spec.name)
             if old is not None and (old.shape != spec.shape or old.dtype != spec.dtype):
@@ -65,12 +76,34 @@ def lint(graph: Graph) -> None:
                                  hint="re-run shape inference (frontc.ir.infer_shapes)")
             graph.tensors[spec.name] = spec
         defined.update(node.outputs)
+    _check_finite(graph)
     if not graph.outputs:
         raise GraphError(f"graph '{graph.name}' has no outputs", hint="name at least one output")
     for out in graph.outputs:
         if out not in defined:
             raise GraphError(f"graph output '{out}' is not produced by any node, input or param",
                              hint="fix the output list")
+    for check in _META_CHECKS.values():
+        check(graph)
+
+
+def _check_finite(graph: Graph) -> None:
+    """No NaN in any param, no infinity in an op's weights (an infinite mask constant is fine)."""
+    weights = {}
+    for node in graph.nodes:
+        schema = get_schema(node.op)
+        for slot, name in zip(schema.inputs, node.inputs):
+            if slot.rstrip("?*") in schema.weights and name in graph.params:
+                weights.setdefault(name, node.name)
+    for name, value in graph.params.items():
+        if value.dtype.kind not in "fc":
+            continue
+        bad = np.isnan(value) if name not in weights else ~np.isfinite(value)
+        if bad.any():
+            where = np.unravel_index(int(np.argmax(bad)), value.shape) if value.ndim else ()
+            raise GraphError(f"param '{name}' holds {int(bad.sum())} non-finite values (first "
+                             f"{value[where]} at {list(map(int, where))})", node=weights.get(name),
+                             hint="the weights are corrupted or diverged in training")
 
 
 def _check_inputs_and_params(graph: Graph) -> set[str]:

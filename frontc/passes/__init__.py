@@ -1,5 +1,7 @@
-"""Graph rewrites: passes and the named pipelines ``reconstruct`` and ``cmodel``."""
+"""Graph rewrites: registered passes composed into named flows (``reconstruct``, ``cmodel``, ...)."""
 from frontc.passes.base import Pass, PatternPass
-from frontc.passes.pipeline import PIPELINES, PipelineReport, run_pipeline
+from frontc.passes.flows import Flow, flow_names, get_flow, register_flow, register_pass
+from frontc.passes.pipeline import PipelineReport, run_pipeline
 
-__all__ = ["PIPELINES", "Pass", "PatternPass", "PipelineReport", "run_pipeline"]
+__all__ = ["Flow", "Pass", "PatternPass", "PipelineReport", "flow_names", "get_flow", "register_flow",
+           "register_pass", "run_pipeline"]

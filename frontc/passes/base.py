@@ -71,6 +71,12 @@ def constant(graph: Graph, tensor: str) -> np.ndarray | None:
     return graph.params.get(tensor) if tensor else None
 
 
+def float_param(graph: Graph, tensor: str) -> bool:
+    """Whether ``tensor`` is a floating-point param (folding never rewrites integer weights)."""
+    value = constant(graph, tensor)
+    return value is not None and np.issubdtype(value.dtype, np.floating)
+
+
 def channel_vector(value: np.ndarray, channels: int, rank: int) -> np.ndarray | None:
     """``value`` as a per-channel (axis 1) vector of length ``channels`` if it broadcasts
     as one against a rank-``rank`` tensor (shapes (C,1,1), (1,C,1,1), (1,) ...), else None."""

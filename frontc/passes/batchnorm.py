@@ -8,7 +8,7 @@ import numpy as np
 
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import node_attrs
-from frontc.passes.base import PatternPass, constant, set_input_param, sole_consumer
+from frontc.passes.base import PatternPass, constant, float_param, set_input_param, sole_consumer
 
 FOLDABLE = ("Conv", "ConvTranspose", "Dense")
 
@@ -25,6 +25,7 @@ def batchnorm_affine(graph: Graph, bn: Node) -> tuple[np.ndarray, np.ndarray] | 
 
 def scale_output_channels(graph: Graph, node: Node, scale: np.ndarray, shift: np.ndarray) -> None:
     """Rewrite ``node``'s weights and bias so its output becomes ``out * scale + shift``."""
+    dtype = graph.params[node.inputs[1]].dtype
     w = graph.params[node.inputs[1]].astype(np.float64)
     if node.op == "ConvTranspose":
         group = node_attrs(node)["group"]
@@ -36,15 +37,17 @@ def scale_output_channels(graph: Graph, node: Node, scale: np.ndarray, shift: np
         w = w * scale.reshape(-1, *[1] * (w.ndim - 1))
     bias = constant(graph, node.inputs[2]) if len(node.inputs) > 2 else None
     b = np.zeros(len(scale)) if bias is None else bias.astype(np.float64)
-    set_input_param(graph, node, 1, w.astype(np.float32), f"{node.name}.weight")
-    set_input_param(graph, node, 2, (b * scale + shift).astype(np.float32), f"{node.name}.bias")
+    set_input_param(graph, node, 1, w.astype(dtype), f"{node.name}.weight")
+    set_input_param(graph, node, 2, (b * scale + shift).astype(dtype), f"{node.name}.bias")
 
 
 def foldable_producer(graph: Graph, tensor: str) -> Node | None:
     """The Conv/ConvTranspose/Dense producing ``tensor`` alone, with constant weights and nothing
-    fused after its linear part (no activation, no residual)."""
+    fused after its linear part (no activation, no residual) and floating-point weights."""
     node = graph.producer(tensor)
     if node is None or node.op not in FOLDABLE or node.attrs.get("activation"):
+        return None
+    if not float_param(graph, node.inputs[1]):
         return None
     if node.op == "Conv" and len(node.inputs) > 3 and node.inputs[3]:
         return None

@@ -1,10 +1,11 @@
-"""Named pipelines of passes, run to a fixed point, with a per-pass report."""
+"""The built-in passes and flows (``reconstruct``, ``cmodel``), run to a fixed point with a per-pass report."""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
-from frontc.ir.errors import GraphError, OptionError
+from frontc.ir.errors import GraphError
 from frontc.ir.graph import Graph
 from frontc.ir.infer import infer_shapes
 from frontc.ir.validate import lint
@@ -12,6 +13,7 @@ from frontc.passes.base import Pass
 from frontc.passes.batchnorm import BatchNormToScaleShift, FoldBatchNorm
 from frontc.passes.canonical import CanonicalActivations, DenseBiasAdd, GemmToDense, ReshapeToFlatten
 from frontc.passes.cleanup import EliminateDeadCode, FoldConstants, RemoveIdentity
+from frontc.passes.flows import build_passes, get_flow, register_flow, register_pass
 from frontc.passes.fusion import FuseActivation, FusePad, FuseResidual
 from frontc.passes.layout import CancelTransposes, MergeReshapes
 from frontc.passes.scale_shift import FoldInputScale, FoldOutputScaleShift
@@ -20,21 +22,19 @@ from frontc.passes.transformer import FuseAttention, FuseGelu, FuseLayerNorm
 MAX_ROUNDS = 20
 
 
-def reconstruct_passes() -> list[Pass]:
-    """Canonicalization only: every trainable parameter and BatchNorm stays."""
-    return [RemoveIdentity(), FoldConstants(), GemmToDense(), DenseBiasAdd(), ReshapeToFlatten(),
-            CanonicalActivations(), FuseLayerNorm(), FuseGelu(), EliminateDeadCode()]
+RECONSTRUCT_PASSES = (RemoveIdentity, FoldConstants, GemmToDense, DenseBiasAdd, ReshapeToFlatten,
+                      CanonicalActivations, FuseLayerNorm, FuseGelu, EliminateDeadCode)
+CMODEL_PASSES = (FoldBatchNorm, BatchNormToScaleShift, FoldOutputScaleShift, FoldInputScale, FusePad,
+                 FuseResidual, FuseActivation, FuseAttention, CancelTransposes, MergeReshapes)
+for _cls in dict.fromkeys((*RECONSTRUCT_PASSES, *CMODEL_PASSES)):
+    register_pass(_cls.name, _cls)
 
-
-def cmodel_passes() -> list[Pass]:
-    """``reconstruct`` plus every fusion a chip's C model takes."""
-    return reconstruct_passes() + [
-        FoldBatchNorm(), BatchNormToScaleShift(), FoldOutputScaleShift(), FoldInputScale(), FusePad(),
-        FuseResidual(), FuseActivation(), FuseAttention(), CancelTransposes(), MergeReshapes(), RemoveIdentity(),
-        EliminateDeadCode()]
-
-
-PIPELINES = {"reconstruct": reconstruct_passes, "cmodel": cmodel_passes}
+_reconstruct = [cls.name for cls in RECONSTRUCT_PASSES]
+register_flow("reconstruct", _reconstruct, ir_name="IR_for_reconstruct",
+              doc="Canonicalization only: every trainable parameter and BatchNorm stays.")
+register_flow("cmodel", [*_reconstruct, *(cls.name for cls in CMODEL_PASSES), RemoveIdentity.name,
+                         EliminateDeadCode.name], after="reconstruct", ir_name="IR_fused_for_CModel",
+              doc="``reconstruct`` plus every fusion a chip's C model takes.")
 
 
 @dataclass
@@ -76,16 +76,15 @@ class PipelineReport:
         return "\n".join(lines)
 
 
-def run_pipeline(graph: Graph, name: str, *, debug: bool = False) -> tuple[Graph, PipelineReport]:
-    """Apply pipeline ``name`` to a copy of ``graph`` until no pass changes anything.
+def run_pipeline(graph: Graph, name: str, *, debug: bool = False,
+                 options: dict[str, Any] | None = None) -> tuple[Graph, PipelineReport]:
+    """Apply flow ``name`` (with its ``options``) to a copy of ``graph`` until no pass changes anything.
 
     With ``debug`` the graph is linted after every pass, naming the pass that broke it.
     """
-    if name not in PIPELINES:
-        raise OptionError(f"unknown pipeline '{name}'", hint=f"choose one of {sorted(PIPELINES)}")
+    passes = build_passes(get_flow(name), options)
     graph = graph.copy()
     lint(graph)
-    passes = PIPELINES[name]()
     report = PipelineReport(name)
     for round_ in range(1, MAX_ROUNDS + 1):
         changed = 0

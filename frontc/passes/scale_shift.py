@@ -7,7 +7,7 @@ import numpy as np
 
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import node_attrs
-from frontc.passes.base import PatternPass, channel_vector, constant, set_input_param, sole_consumer
+from frontc.passes.base import PatternPass, channel_vector, constant, float_param, set_input_param, sole_consumer
 from frontc.passes.batchnorm import foldable_producer, scale_output_channels
 
 
@@ -67,7 +67,7 @@ class FoldInputScale(PatternPass):
     def match(self, graph: Graph, node: Node) -> Any | None:
         reader = sole_consumer(graph, node)
         if reader is None or reader.op not in ("Conv", "Dense") or reader.inputs[0] != node.outputs[0] \
-                or reader.inputs[1] not in graph.params:
+                or not float_param(graph, reader.inputs[1]):
             return None
         if reader.op == "Conv" and node_attrs(reader)["group"] != 1:
             return None
@@ -84,7 +84,8 @@ class FoldInputScale(PatternPass):
 
     def rewrite(self, graph: Graph, node: Node, found: Any) -> None:
         reader, source, scale = found
+        dtype = graph.params[reader.inputs[1]].dtype
         w = graph.params[reader.inputs[1]].astype(np.float64)
         w = w * scale.reshape(1, -1, *[1] * (w.ndim - 2))
-        set_input_param(graph, reader, 1, w.astype(np.float32), f"{reader.name}.weight")
+        set_input_param(graph, reader, 1, w.astype(dtype), f"{reader.name}.weight")
         graph.remove_node(node, replacement=source)

@@ -42,3 +42,41 @@ def tiny_resnet(seed: int = 0, size: int = 32, classes: int = 10) -> Graph:
     logits = b.add1("Dense", [p, b.param("fc.weight", w), b.param("fc.bias", rng.normal(0, 0.1, classes))],
                     name="fc")
     return b.finish([b.add1("Softmax", [logits], {"axis": 1}, name="prob")])
+
+
+def quant_ops_net(seed: int = 0, size: int = 16) -> Graph:
+    """Every op family the integer path executes: Conv with fused Swish/LeakyRelu/Relu6 and a residual,
+    depthwise and transposed convs, Add, Mul, Concat, pools, Resize (nearest, linear), table
+    activations (Sigmoid, HardSigmoid, HardSwish, Tanh, Elu), Clip, Dense and Softmax."""
+    rng = np.random.default_rng(seed)
+    b = GraphBuilder("quant_ops_net", "frontc")
+    x = b.input("data", (2, 3, size, size), layout="NCHW")
+    a = _conv(b, rng, x, 3, 8, "c1")
+    b.graph.node("c1").attrs.update(activation="Swish", activation_params=[1.0])
+    c = _conv(b, rng, a, 8, 8, "c2")
+    b.graph.node("c2").attrs.update(activation="LeakyRelu", activation_params=[0.1])
+    d = _conv(b, rng, c, 8, 8, "dw", group=8)
+    b.graph.node("dw").inputs.append(b.param("dw.bias", rng.normal(0, 0.1, 8)))
+    e = _conv(b, rng, d, 8, 8, "c3")
+    node = b.graph.node("c3")
+    node.inputs += [b.param("c3.bias", rng.normal(0, 0.1, 8)), a]
+    node.attrs.update(activation="Relu6")
+    s = b.add1("Add", [e, c], name="add")
+    m = b.add1("Mul", [s, b.add1("Sigmoid", [s], name="sig")], name="mul")
+    h = b.add1("HardSwish", [m], name="hswish")
+    t = b.add1("Tanh", [h], name="tanh")
+    g = b.add1("HardSigmoid", [h], name="hsig")
+    el = b.add1("Elu", [h], name="elu")
+    cat = b.add1("Concat", [t, g, el], {"axis": 1}, name="cat")
+    cat = b.add1("Clip", [cat], {"min": -0.5, "max": 0.8}, name="clip")
+    p = b.add1("AvgPool", [cat], {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]}, name="avg")
+    up = b.add1("Resize", [p], {"mode": "linear", "scales": [1, 1, 2, 2]}, name="up")
+    wt = rng.standard_normal((24, 4, 2, 2)).astype(np.float32) / 8
+    ct = b.add1("ConvTranspose", [up, b.param("ct.weight", wt), b.param("ct.bias", rng.normal(0, 0.1, 4))],
+                {"strides": [2, 2]}, name="ct")
+    near = b.add1("Resize", [b.add1("MaxPool", [ct], {"kernel_shape": [2, 2], "strides": [2, 2]}, name="mp")],
+                  {"mode": "nearest", "scales": [1, 1, 0.5, 0.5]}, name="down")
+    flat = b.add1("Flatten", [b.add1("GlobalAvgPool", [near], name="gap")], name="flat")
+    w = rng.standard_normal((5, 4)).astype(np.float32)
+    fc = b.add1("Dense", [flat, b.param("fc.weight", w), b.param("fc.bias", rng.normal(0, 0.1, 5))], name="fc")
+    return b.finish([b.add1("Softmax", [fc], {"axis": 1}, name="prob")])

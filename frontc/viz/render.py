@@ -1,4 +1,4 @@
-"""Graph -> graphviz DOT -> PNG/SVG: op type, output shapes and param shapes per node."""
+"""Graph -> graphviz DOT -> PNG/SVG: op type, output shapes, param shapes and quantization per node."""
 from __future__ import annotations
 
 import html
@@ -12,6 +12,7 @@ from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_shapes
 from frontc.ir.schema import get_schema
 from frontc.outputs import write_file
+from frontc.quant.annotations import node_label
 
 FORMATS = ("png", "svg", "pdf", "dot")
 _COLORS = {"nn": "#cfe2f3", "activation": "#d9ead3", "elementwise": "#fff2cc", "tensor": "#eeeeee",
@@ -33,6 +34,9 @@ def _node_label(graph: Graph, node: Node) -> str:
                         f"{_shape(graph.params[tensor].shape)}</font>")
     rows.append(f"<font color='#444444'>{' , '.join(_shape(graph.tensors[t].shape) for t in node.outputs)}"
                 "</font>")
+    quant = node_label(node)
+    if quant:
+        rows.append(f"<font color='#7f3f00' point-size='9'>{html.escape(quant)}</font>")
     return "<" + "<br/>".join(rows) + ">"
 
 

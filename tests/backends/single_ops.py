@@ -27,7 +27,7 @@ CASES: dict[str, tuple[str, tuple[int, ...], dict[str, Any], dict[int, tuple[int
     "dense_3d_leaky": ("Dense", (2, 3, 8), {"activation": "LeakyRelu", "activation_params": [0.2]},
                        {1: (5, 8), 2: (5,)}),
     "batchnorm": ("BatchNorm", (2, 3, 4, 4), {"epsilon": 1e-3}, {1: (3,), 2: (3,), 3: (3,), 4: (3,)}),
-    "maxpool_ceil": ("MaxPool", (1, 2, 7, 7), {"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, {}),
+    "maxpool_ceil": ("MaxPool", (1, 2, 8, 8), {"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, {}),
     "maxpool_pads": ("MaxPool", (1, 2, 8, 8), {"kernel_shape": [3, 3], "strides": [2, 2],
                                                "pads": [1, 1, 1, 1]}, {}),
     "avgpool_pads": ("AvgPool", (1, 2, 8, 8), {"kernel_shape": [3, 3], "pads": [1, 1, 1, 1]}, {}),
@@ -78,3 +78,19 @@ def single_op_graph(case: str, seed: int = 0) -> tuple[Graph, dict[str, np.ndarr
     node = Node(case, op, names, ["y"], dict(attrs))
     graph = Graph(case, [node], [TensorSpec("x", shape)], ["y"], values)
     return graph, {"x": _randn(shape, seed)}
+
+
+def all_ops_graph(cases: list[str] | None = None, seed: int = 0) -> tuple[Graph, dict[str, np.ndarray]]:
+    """The cases (default: all) side by side in one graph (inputs ``<case>/x``, outputs
+    ``<case>/y``), for backends whose per-graph build is slow."""
+    nodes, inputs, outputs, params, feeds = [], [], [], {}, {}
+    for case in cases or CASES:
+        graph, feed = single_op_graph(case, seed)
+        rename = {name: f"{case}/{name}" for name in ["x", "y", *graph.params]}
+        node = graph.nodes[0]
+        nodes.append(Node(case, node.op, [rename.get(t, t) for t in node.inputs], [rename["y"]], node.attrs))
+        inputs.append(TensorSpec(rename["x"], graph.inputs[0].shape))
+        outputs.append(rename["y"])
+        params.update({rename[k]: v for k, v in graph.params.items()})
+        feeds[rename["x"]] = feed["x"]
+    return Graph("all_ops", nodes, inputs, outputs, params), feeds

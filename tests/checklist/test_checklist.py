@@ -68,11 +68,11 @@ def test_failed_steps_are_reported_and_the_others_still_run(config_dir, tmp_path
     assert "| torch rt (reconstruct) | no |" in (tmp_path / "checklist.md").read_text()
 
 
-def test_unknown_model_fails_step_one_and_skips_the_rest(tmp_path):
-    assert main(["checklist", "no_such_model", "-o", str(tmp_path)]) == 1
-    report = {s["name"]: s for s in json.loads((tmp_path / "checklist.json").read_text())["steps"]}
-    assert "is not a file, a YAML config or a built-in model" in report["get model"]["reason"]
-    assert report["compile"]["ok"] is None and report["compile"]["reason"] == "skipped: needs get model"
+def test_unknown_model_is_a_one_line_error_and_writes_nothing(tmp_path, capsys):
+    assert main(["checklist", "no_such_model", "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "is not a file, a YAML config or a built-in model" in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
 
 
 def test_built_in_case_uses_the_source_framework_reference(tmp_path):

@@ -86,3 +86,17 @@ def test_tf_reconstruction_saves_a_frozen_pb_that_imports_back(compiled, capsys)
     assert reimported.inputs[0].shape == (1, 3, 32, 32)  # NHWC file, NCHW IR: no layout guessed
     (y,) = frontc.run(reimported, np.load(compiled / "input.npy")).values()
     np.testing.assert_allclose(y, np.load(compiled / "result.npy"), rtol=0, atol=1e-6)
+
+
+def test_onnx_and_mxnet_targets_pass_and_onnx_saves_a_model(compiled, capsys):
+    import onnxruntime as ort
+
+    base = ["--graph", str(compiled / "IR_fused_for_CModel_graph.json"), "--input_npy", str(compiled / "input.npy"),
+            "--result_npy", str(compiled / "result.npy")]
+    assert main(["reconstruct", "mxnet", *base]) == 0
+    assert "PASS" in capsys.readouterr().out
+    assert main(["reconstruct", "onnx", *base, "--save_path", str(compiled / "fused.onnx")]) == 0
+    assert "PASS" in capsys.readouterr().out
+    session = ort.InferenceSession(str(compiled / "fused.onnx"), providers=["CPUExecutionProvider"])
+    y = session.run(None, {session.get_inputs()[0].name: np.load(compiled / "input.npy")})[0]
+    np.testing.assert_allclose(y, np.load(compiled / "result.npy"), rtol=0, atol=1e-6)

@@ -12,7 +12,7 @@ from frontc.ir.errors import OutputError, ShapeError
 @pytest.fixture
 def saved(graph, tmp_path):
     graph.nodes[0].meta["mask"] = np.ones((16, 3, 3, 3), np.float32)
-    graph.nodes[0].meta["quant"] = {"scale": 0.5, "bits": 8, "zero_point": np.int64(0)}
+    graph.nodes[0].meta["stats"] = {"scale": 0.5, "bits": 8, "zero_point": np.int64(0)}
     graph.meta["note"] = "hello"
     return save_graph(graph, tmp_path / "m")
 
@@ -29,7 +29,7 @@ def test_round_trip_is_byte_identical_and_numerically_equal(graph, saved, tmp_pa
 def test_meta_survives_including_arrays(saved):
     loaded = load_graph(saved[0])
     assert loaded.meta["note"] == "hello"
-    assert loaded.nodes[0].meta["quant"] == {"scale": 0.5, "bits": 8, "zero_point": 0}
+    assert loaded.nodes[0].meta["stats"] == {"scale": 0.5, "bits": 8, "zero_point": 0}
     np.testing.assert_array_equal(loaded.nodes[0].meta["mask"], np.ones((16, 3, 3, 3)))
 
 

@@ -37,5 +37,5 @@ def test_pipelines_are_deterministic_and_leave_the_input_alone(graph):
 
 
 def test_unknown_pipeline(graph):
-    with pytest.raises(OptionError, match="unknown pipeline 'fast'"):
+    with pytest.raises(OptionError, match="unknown flow 'fast'"):
         run_pipeline(graph, "fast")

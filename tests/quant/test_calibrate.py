@@ -62,7 +62,7 @@ def test_every_observer_gives_a_loadable_table(fused, inputs, tmp_path):
         assert loaded.dumps() == table.dumps()
         for name, r in loaded.tensors.items():
             assert 0 <= r.threshold <= max(-r.min, r.max), (observer, name)
-    with pytest.raises(OptionError, match="file exists"):
+    with pytest.raises(OptionError, match="exists"):
         save_table(table, tmp_path / "mse.json")
 
 

@@ -66,6 +66,6 @@ def to_onnx(graph: Graph, *, opset: int = OPSET) -> onnx.ModelProto:
 
 def save_onnx(graph: Graph, path: str | os.PathLike, *, force: bool = False) -> Path:
     """Write ``to_onnx(graph)`` to ``path`` atomically (an existing file only with ``force``)."""
-    from frontc.ir.fileio import atomic_write
+    from frontc.outputs import write_file
 
-    return atomic_write(path, to_onnx(graph).SerializeToString(), overwrite=force)
+    return write_file(path, to_onnx(graph).SerializeToString(), force=force)

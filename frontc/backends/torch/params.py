@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from frontc.backends.torch.registry import layer_spec
+from frontc.compat.torch_prune import fold_state_dict
 from frontc.ir.errors import GraphError
 from frontc.ir.graph import Graph
 
@@ -119,7 +120,9 @@ def install_params(module: nn.Module, graph: Graph, plan: ParamPlan) -> None:
 
 def params_from_state_dict(graph: Graph, state_dict: Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
     """The graph's params with the values of ``state_dict`` (of a module built by ``to_torch``
-    from this graph), in the IR's shapes and dtypes; params no node reads keep their values."""
+    from this graph), in the IR's shapes and dtypes; params no node reads keep their values.
+    ``torch.nn.utils.prune``'s ``weight_orig`` / ``weight_mask`` pairs count as their product."""
+    state_dict = fold_state_dict(state_dict)
     plan = plan_params(graph)
     known = {key for keys in plan.keys.values() for key in keys}
     unknown = sorted(k for k in state_dict if k not in known and not k.endswith(SKIPPED_SUFFIX))

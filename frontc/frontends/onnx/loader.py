@@ -42,6 +42,7 @@ def one_line(exc: BaseException, limit: int = 240) -> str:
 def read_model(source: Any) -> tuple[Any, str]:
     """(checked ModelProto, a name for messages); ModelLoadError when it cannot be used."""
     import onnx
+    from google.protobuf.json_format import ParseError
     from google.protobuf.message import DecodeError
 
     if isinstance(source, onnx.ModelProto):
@@ -53,7 +54,7 @@ def read_model(source: Any) -> tuple[Any, str]:
             raise ModelLoadError("no such ONNX model file", path=where, hint="check the path")
         try:  # the external data is read once, after the check (which needs only the graph)
             model = onnx.load(where, load_external_data=False)
-        except DecodeError as exc:
+        except (DecodeError, ParseError) as exc:
             raise ModelLoadError(f"not a readable ONNX model (protobuf: {one_line(exc)})", path=where,
                                  hint="the file is corrupted, truncated or not an .onnx file") from None
         except (OSError, ValueError, RuntimeError) as exc:

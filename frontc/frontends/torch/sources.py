@@ -1,9 +1,10 @@
 """What the torch frontend accepts, turned into something torch.export can trace.
 
-- an ``nn.Module`` (put in eval mode);
+- an ``nn.Module`` (put in eval mode; a copy with ``torch.nn.utils.prune`` hooks made permanent);
 - a TorchScript file (``torch.jit.save``) or ``ScriptModule``: read with ``torch.jit.load``;
 - a state_dict file with ``module=`` the architecture: read with ``torch.load(weights_only=True)``
-  and loaded strictly into ``module``;
+  and loaded strictly into ``module`` (``weight_orig`` / ``weight_mask`` pairs of
+  ``torch.nn.utils.prune`` are folded into ``weight`` first);
 - an ExportedProgram, or a ``.pt2`` file written by ``torch.export.save``.
 
 Files are never unpickled beyond what ``weights_only=True`` allows.
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from frontc.compat.torch_prune import fold_state_dict, has_reparametrization, removed
 from frontc.ir.errors import ModelLoadError, OptionError
 
 SAVE_HINT = ("save model.state_dict() and pass module=<the nn.Module> with it, or save TorchScript "
@@ -55,6 +57,8 @@ def load_state_dict_file(path: Path, module: Any) -> Any:
     state = read_weights(path)
     if isinstance(state, Mapping) and isinstance(state.get("state_dict"), Mapping):
         state = state["state_dict"]
+    if isinstance(state, Mapping):
+        state = fold_state_dict(state)
     if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise ModelLoadError(f"holds a {type(state).__name__}, not a state_dict of tensors", path=str(path),
                              hint="save model.state_dict()")
@@ -119,6 +123,9 @@ def resolve(model_or_path: Any, module: Any = None) -> tuple[Any, str]:
     if module is not None:
         raise OptionError("module= is only for a state_dict file",
                           hint="pass the nn.Module itself as the model, or a state_dict path with module=")
+    if isinstance(model_or_path, torch.nn.Module) and not isinstance(model_or_path, torch.jit.ScriptModule) \
+            and has_reparametrization(model_or_path):
+        return removed(model_or_path), type(model_or_path).__name__
     if isinstance(model_or_path, (torch.nn.Module, torch.export.ExportedProgram)):
         return model_or_path, type(model_or_path).__name__
     raise OptionError(f"the torch frontend cannot read a {type(model_or_path).__name__}",

@@ -8,6 +8,8 @@ from frontc.ir.errors import ShapeError
 from frontc.ir.schema import AttrSpec, In
 
 FLOAT_TYPES = ("float16", "float32", "float64")
+# the integer dtypes of quantized tensors: activations, weights, biases and accumulators
+QUANT_INT_TYPES = ("int8", "uint8", "int16", "int32")
 
 ACTIVATION_ATTRS = {
     "activation": AttrSpec("str", ""),
@@ -76,5 +78,7 @@ def window_out(size: int, kernel: int, stride: int, pad_begin: int, pad_end: int
     return span // stride + 1
 
 
-def float_input(spec: In, op: str) -> None:
-    require(spec.dtype in FLOAT_TYPES, f"{op} needs a floating-point input, got {spec.dtype}")
+def numeric_input(spec: In, op: str) -> None:
+    """A floating-point or quantized-integer (int8/uint8/int16/int32) input."""
+    require(spec.dtype in FLOAT_TYPES + QUANT_INT_TYPES,
+            f"{op} needs a floating-point or int8/uint8/int16/int32 input, got {spec.dtype}")

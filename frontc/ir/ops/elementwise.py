@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontc.ir.ops.common import broadcast, float_input, need, norm_axis, require
+from frontc.ir.ops.common import broadcast, need, norm_axis, numeric_input, require
 from frontc.ir.schema import AttrSpec, Ins, register_op
 
 FLOAT32_MAX = 3.4028234663852886e38
@@ -36,9 +36,9 @@ def _same(ins: Ins, a: dict[str, Any]):
     return [(x.shape, x.dtype)]
 
 
-def _float_same(ins: Ins, a: dict[str, Any]):
+def _numeric_same(ins: Ins, a: dict[str, Any]):
     x = need(ins, 0, "X")
-    float_input(x, "this op")
+    numeric_input(x, "this op")
     return [(x.shape, x.dtype)]
 
 
@@ -49,7 +49,7 @@ for _op in UNARY_OPS:
     register_op(_op, ["X"], {}, family="elementwise", doc=f"Elementwise {_op}.")(_same)
 for _op, _attrs in ACTIVATION_OPS.items():
     register_op(_op, ["X"], _attrs, family="activation",
-                doc=f"The {_op} activation, elementwise.")(_float_same)
+                doc=f"The {_op} activation, elementwise.")(_numeric_same)
 
 
 @register_op("PRelu", ["X", "slope"], {}, weights=["slope"], family="activation")
@@ -66,7 +66,7 @@ def softmax(ins: Ins, a: dict[str, Any]):
     """Softmax along one axis."""
     x = need(ins, 0, "X")
     norm_axis(a["axis"], x.rank)
-    float_input(x, "Softmax")
+    numeric_input(x, "Softmax")
     return [(x.shape, x.dtype)]
 
 
@@ -80,7 +80,7 @@ def log_softmax(ins: Ins, a: dict[str, Any]):
              family="activation")
 def gelu(ins: Ins, a: dict[str, Any]):
     """x * Phi(x): exact with erf (``none``) or the tanh approximation (``tanh``)."""
-    return _float_same(ins, a)
+    return _numeric_same(ins, a)
 
 
 @register_op("Mod", ["A", "B"], {"fmod": AttrSpec("int", 0, (0, 1))}, family="elementwise")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from frontc.ir.ops.common import broadcast, float_input, need, require
+from frontc.ir.ops.common import broadcast, need, numeric_input, require
 from frontc.ir.schema import AttrSpec, Ins, register_op
 
 
@@ -58,7 +58,7 @@ def attention(ins: Ins, a: dict[str, Any]):
     K (..., Lk, d), V (..., Lk, dv), an additive float mask broadcasting to (..., Lq, Lk); scale 0
     means 1 / sqrt(d)."""
     q, k, v = need(ins, 0, "Q"), need(ins, 1, "K"), need(ins, 2, "V")
-    float_input(q, "Attention")
+    numeric_input(q, "Attention")
     require(min(q.rank, k.rank, v.rank) >= 2 and q.shape[-1] == k.shape[-1] and k.shape[-2] == v.shape[-2],
             f"Attention needs Q(..., Lq, d), K(..., Lk, d), V(..., Lk, dv), got {q.shape} {k.shape} {v.shape}")
     batch = broadcast(q.shape[:-2], k.shape[:-2], v.shape[:-2])

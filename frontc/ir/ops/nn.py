@@ -6,8 +6,8 @@ from typing import Any
 from frontc.ir.ops.common import (
     ACTIVATION_ATTRS,
     broadcast,
-    float_input,
     need,
+    numeric_input,
     pads_for,
     require,
     spatial,
@@ -41,7 +41,7 @@ def _windows(x_shape: tuple[int, ...], kernel: list[int], a: dict[str, Any],
 def conv(ins: Ins, a: dict[str, Any]):
     """N-d convolution (NC + spatial), optionally adding ``residual`` and a fused activation."""
     x, w = need(ins, 0, "X"), need(ins, 1, "W")
-    float_input(x, "Conv")
+    numeric_input(x, "Conv")
     require(x.rank >= 3 and w.rank == x.rank, f"Conv needs X and W of equal rank >= 3, "
                                               f"got X{x.shape} W{w.shape}")
     group = a["group"]
@@ -65,7 +65,7 @@ def conv(ins: Ins, a: dict[str, Any]):
 def conv_transpose(ins: Ins, a: dict[str, Any]):
     """Transposed convolution; W is (C_in, C_out / group, *kernel)."""
     x, w = need(ins, 0, "X"), need(ins, 1, "W")
-    float_input(x, "ConvTranspose")
+    numeric_input(x, "ConvTranspose")
     require(x.rank >= 3 and w.rank == x.rank and x.shape[1] == w.shape[0],
             f"ConvTranspose channels do not match: X{x.shape} W{w.shape}")
     n = x.rank - 2

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontc.ir.ops.common import float_input, need, norm_axis, require
+from frontc.ir.ops.common import need, norm_axis, numeric_input, require
 from frontc.ir.schema import AttrSpec, Ins, register_op
 
 
@@ -14,7 +14,7 @@ def layer_norm(ins: Ins, a: dict[str, Any]):
     """(x - mean) / sqrt(var + eps) * scale + bias, statistics over the axes from ``axis`` on;
     scale and bias have the shape of those axes."""
     x, scale = need(ins, 0, "X"), need(ins, 1, "scale")
-    float_input(x, "LayerNorm")
+    numeric_input(x, "LayerNorm")
     axis = norm_axis(a["axis"], x.rank)
     normalized = x.shape[axis:]
     for spec in (scale, ins[2] if len(ins) > 2 else None):
@@ -30,7 +30,7 @@ def group_norm(ins: Ins, a: dict[str, Any]):
     """Normalization over each group of channels (and every spatial axis), then a per-channel
     scale and bias (C,)."""
     x = need(ins, 0, "X")
-    float_input(x, "GroupNorm")
+    numeric_input(x, "GroupNorm")
     require(x.rank >= 2 and a["num_groups"] > 0 and x.shape[1] % a["num_groups"] == 0,
             f"GroupNorm needs channels {x.shape[1] if x.rank > 1 else '?'} divisible by num_groups "
             f"{a['num_groups']}")
@@ -45,7 +45,7 @@ def group_norm(ins: Ins, a: dict[str, Any]):
 def instance_norm(ins: Ins, a: dict[str, Any]):
     """Normalization of each (sample, channel) over the spatial axes, then per-channel scale, bias."""
     x = need(ins, 0, "X")
-    float_input(x, "InstanceNorm")
+    numeric_input(x, "InstanceNorm")
     require(x.rank >= 3, f"InstanceNorm needs N, C and spatial axes, got {x.shape}")
     for i, name in ((1, "scale"), (2, "bias")):
         require(need(ins, i, name).shape == (x.shape[1],),

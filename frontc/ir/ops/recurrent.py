@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontc.ir.ops.common import float_input, need, require
+from frontc.ir.ops.common import need, numeric_input, require
 from frontc.ir.schema import AttrSpec, Ins, register_op
 
 DIRECTIONS = ("forward", "reverse", "bidirectional")
@@ -23,7 +23,7 @@ RNN_ATTRS = {"hidden_size": AttrSpec("int"), "direction": AttrSpec("str", "forwa
 
 def _recurrent(ins: Ins, a: dict[str, Any], op: str, states: int):
     x, w, r = need(ins, 0, "X"), need(ins, 1, "W"), need(ins, 2, "R")
-    float_input(x, op)
+    numeric_input(x, op)
     h, gates = a["hidden_size"], GATES[op]
     dirs = 2 if a["direction"] == "bidirectional" else 1
     require(x.rank == 3, f"{op} X must be 3-d, got {x.shape}")

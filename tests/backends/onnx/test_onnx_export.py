@@ -9,7 +9,7 @@ import pytest
 import frontc
 from frontc.analysis.distance import distance
 from frontc.backends.onnx import OPSET, run_onnxruntime, save_onnx, to_onnx
-from frontc.ir.errors import OptionError, UnsupportedOpError
+from frontc.ir.errors import FrontcError, UnsupportedOpError
 from frontc.ir.graph import Graph, Node, TensorSpec
 from tests.backends.single_ops import CASES, single_op_graph
 
@@ -74,7 +74,7 @@ def test_unsupported_ops_are_listed_at_once():
 def test_save_refuses_to_replace_without_force(graph, tmp_path):
     path = save_onnx(graph, tmp_path / "m.onnx")
     before = path.read_bytes()
-    with pytest.raises(OptionError, match="file exists"):
+    with pytest.raises(FrontcError, match="exists"):
         save_onnx(graph, path)
     assert path.read_bytes() == before
     save_onnx(graph, path, force=True)

@@ -1,0 +1,127 @@
+"""``quantize_graph``: annotate a copy of a fused IR with a strategy's quantization.
+
+The calibration table is a mapping ``{tensor name: {"min": float, "max": float,
+"threshold": float (optional)}}`` with an entry for every graph input and every float node
+output, except outputs of scale-preserving ops (pools, reshapes, ReLU...), which take their
+input's quantization. Fake-quant strategies keep the float params and mark each node with the
+``fake_quant`` kernel variant; ``*_t`` strategies replace weights and biases by their int8/int32
+values and mark each node ``integer`` (see ``frontc.quant.integer``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from frontc.interpreter.registry import VARIANT_KEY
+from frontc.ir.errors import OptionError
+from frontc.ir.graph import Graph, Node
+from frontc.ir.infer import OUT_DTYPES, infer_shapes, node_attrs
+from frontc.ir.validate import lint
+from frontc.quant import strategies
+from frontc.quant.annotations import KEY, ROUNDING, VERSION, TensorQuant
+from frontc.quant.integer_params import integer_node
+
+Table = Mapping[str, Mapping[str, float]]
+
+# ops whose output takes the quantization of their first input
+SCALE_PRESERVING = ("MaxPool", "GlobalMaxPool", "AvgPool", "GlobalAvgPool", "Flatten", "Reshape", "Transpose",
+                    "Squeeze", "Unsqueeze", "Identity", "Dropout", "Relu", "Relu6", "Clip", "Resize", "Slice",
+                    "Split", "SpaceToDepth", "DepthToSpace")
+# the weight's output-channel axis for per-channel quantization
+WEIGHT_AXIS = {"Conv": 0, "Dense": 0, "ConvTranspose": 1}
+
+
+def quantize_graph(graph: Graph, table: Table, strategy: str = "symmetry_max", *,
+                   weight_quan: str = "perlayer", weight_bits: int = 8, act_bits: int = 8) -> Graph:
+    """An annotated copy of ``graph`` (a fused IR) quantized by ``strategy`` from the calibration ``table``."""
+    strategies.check_options(strategy, weight_quan, weight_bits, act_bits)
+    lint(graph)
+    out = graph.copy()
+    annotate(out, table, strategy, weight_quan=weight_quan, weight_bits=weight_bits, act_bits=act_bits)
+    return out
+
+
+def annotate(graph: Graph, table: Table, strategy: str, *, weight_quan: str = "perlayer",
+             weight_bits: int = 8, act_bits: int = 8) -> None:
+    """Quantize ``graph`` in place (see ``quantize_graph``)."""
+    if strategy.endswith("_t"):
+        from frontc.quant.integer import check_supported
+        check_supported(graph, strategy)
+    integer = strategy.endswith("_t")
+    gq: dict[str, Any] = {"version": VERSION, "strategy": strategy, "weight_quan": weight_quan,
+                          "weight_bits": weight_bits, "act_bits": act_bits, "rounding": ROUNDING,
+                          "integer": integer, "inputs": {}}
+    graph.meta[KEY] = gq
+    if strategy == "null":
+        return
+    acts: dict[str, TensorQuant] = {}
+    for spec in graph.inputs:
+        if np.issubdtype(np.dtype(spec.dtype), np.floating):
+            acts[spec.name] = strategies.activation(strategy, _entry(table, spec.name, None), act_bits)
+            gq["inputs"][spec.name] = acts[spec.name].to_meta()
+    for node in graph.nodes:
+        nq: dict[str, Any] = {"outputs": {}}
+        first = node.inputs[0] if node.inputs else ""
+        for name in node.outputs:
+            if not np.issubdtype(np.dtype(graph.spec(name).dtype), np.floating):
+                continue
+            if node.op in SCALE_PRESERVING and first in acts:
+                acts[name] = acts[first]
+            else:
+                acts[name] = strategies.activation(strategy, _entry(table, name, node), act_bits)
+            nq["outputs"][name] = acts[name].to_meta()
+        read = {t: acts[t].to_meta() for t in node.inputs if t in gq["inputs"]}
+        if read:
+            nq["inputs"] = read
+        if node.op in WEIGHT_AXIS and len(node.inputs) > 1 and node.inputs[1] in graph.params \
+                and first in acts:
+            _weights(graph, node, nq, acts[first], strategy, weight_quan, weight_bits)
+        if integer:
+            integer_node(graph, node, nq, acts, strategy)
+            node.meta[OUT_DTYPES] = [TensorQuant.from_meta(nq["outputs"][t]).dtype for t in node.outputs]
+        node.meta[KEY] = nq
+        node.meta[VARIANT_KEY] = "integer" if integer else "fake_quant"
+    graph.remove_unused_params()
+    infer_shapes(graph)
+    lint(graph)
+
+
+def _weights(graph: Graph, node: Node, nq: dict[str, Any], x: TensorQuant, strategy: str,
+             weight_quan: str, bits: int) -> None:
+    w = graph.params[node.inputs[1]]
+    axis = WEIGHT_AXIS[node.op] if weight_quan == "perchannel" else None
+    if node.op == "ConvTranspose" and node_attrs(node)["group"] != 1:
+        axis = None  # W's axis 1 holds the channels of one group only
+    wq = strategies.weight(strategy, w, bits, axis)
+    nq["weight"] = wq.to_meta()
+    if len(node.inputs) > 2 and node.inputs[2] in graph.params:
+        nq["bias"] = strategies.bias(float(x.scale), wq.scale).to_meta()
+
+
+def _entry(table: Table, tensor: str, node: Node | None) -> Mapping[str, float]:
+    where = f" (output of node '{node.name}')" if node is not None else " (graph input)"
+    entry = table.get(tensor)
+    if entry is None:
+        raise OptionError(f"the calibration table has no entry for tensor '{tensor}'{where}",
+                          hint="calibrate this graph (frontc calibrate) or give its table")
+    if "min" not in entry or "max" not in entry:
+        raise OptionError(f"calibration entry of '{tensor}' needs 'min' and 'max', has {sorted(entry)}")
+    return entry
+
+
+def fake_quantize(x: np.ndarray, tq: TensorQuant) -> np.ndarray:
+    """(clip(round(x / s) + zp, qmin, qmax) - zp) * s, in x's float dtype, by the rounding rule."""
+    dtype = x.dtype.type
+    scale = np.asarray(tq.broadcast(tq.scale, x.ndim), dtype=x.dtype)
+    zp = np.asarray(tq.broadcast(tq.zero_point, x.ndim), dtype=x.dtype)
+    q = np.clip(np.floor(x / scale + dtype(0.5)) + zp, dtype(tq.qmin), dtype(tq.qmax))
+    return ((q - zp) * scale).astype(x.dtype, copy=False)
+
+
+def quantize_values(x: np.ndarray, tq: TensorQuant) -> np.ndarray:
+    """The integers clip(round(x / s) + zp, qmin, qmax) of float ``x``, as ``tq.dtype``."""
+    scale = np.asarray(tq.broadcast(tq.scale, x.ndim), dtype=np.float32 if x.dtype == np.float32 else np.float64)
+    q = np.floor(x / scale + scale.dtype.type(0.5)) + tq.broadcast(tq.zero_point, x.ndim)
+    return np.clip(q, tq.qmin, tq.qmax).astype(tq.dtype)

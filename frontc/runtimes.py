@@ -1,0 +1,103 @@
+"""Every runtime an IR can be executed in, behind one call: ``prepare(runtime, graph)`` builds the
+model once (reconstruction, export, compilation) and returns a runner ``feeds -> outputs`` by IR
+names, in the IR layout. Frameworks are imported only by the runtime asked for."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from frontc.ir.errors import OptionError
+from frontc.ir.graph import Graph
+
+Runner = Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
+RUNTIMES = ("interpreter", "torch", "tf", "tflite", "onnxruntime", "mxnet", "tvm")
+NCHW_TO_NHWC, NHWC_TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
+
+
+def _interpreter(graph: Graph) -> Runner:
+    from frontc.interpreter import run
+
+    return lambda feeds: run(graph, feeds)
+
+
+def _torch(graph: Graph) -> Runner:
+    from frontc.backends.torch import run_torch, to_torch
+
+    module = to_torch(graph)
+    return lambda feeds: run_torch(module, feeds)
+
+
+def _tf(graph: Graph) -> Runner:
+    from frontc.backends.tf import run_keras, to_keras
+
+    model = to_keras(graph)
+    return lambda feeds: run_keras(model, feeds)
+
+
+def _tflite(graph: Graph) -> Runner:
+    """The Keras reconstruction (NHWC at the edges) converted frozen to TFLite, in tf.lite's Interpreter."""
+    import tensorflow as tf
+
+    from frontc.backends.tf import to_keras, to_tflite
+    from frontc.interpreter import check_feeds
+
+    if len(graph.outputs) != 1 or len(graph.inputs) != 1:
+        raise OptionError(f"the tflite runtime runs single-input, single-output graphs; '{graph.name}' has "
+                          f"{len(graph.inputs)} and {len(graph.outputs)}", hint="use the tf runtime")
+    interpreter = tf.lite.Interpreter(model_content=to_tflite(to_keras(graph, channels_last_io=True)),
+                                      num_threads=1)
+    interpreter.allocate_tensors()
+    index = interpreter.get_input_details()[0]["index"]
+    output = interpreter.get_output_details()[0]["index"]
+    name = graph.inputs[0].name
+
+    def run(feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        value = check_feeds(graph, feeds)[name]
+        interpreter.set_tensor(index, np.ascontiguousarray(value.transpose(NCHW_TO_NHWC)) if value.ndim == 4
+                               else value)
+        interpreter.invoke()
+        result = interpreter.get_tensor(output)
+        return {graph.outputs[0]: result.transpose(NHWC_TO_NCHW) if result.ndim == 4 else result}
+
+    return run
+
+
+def _onnxruntime(graph: Graph) -> Runner:
+    from frontc.backends.onnx import run_onnxruntime, to_onnx
+
+    model = to_onnx(graph)
+    return lambda feeds: run_onnxruntime(graph, feeds, model=model)
+
+
+def _mxnet(graph: Graph) -> Runner:
+    from frontc.backends.mxnet import mxnet_block, run_mxnet
+
+    block = mxnet_block(graph)
+    return lambda feeds: run_mxnet(graph, feeds, block=block)
+
+
+def _tvm(graph: Graph) -> Runner:
+    from frontc.backends.tvm import build_tvm, run_tvm
+
+    model = build_tvm(graph)
+    return lambda feeds: run_tvm(graph, feeds, model=model)
+
+
+_BUILDERS: dict[str, Callable[[Graph], Runner]] = {
+    "interpreter": _interpreter, "torch": _torch, "tf": _tf, "tflite": _tflite,
+    "onnxruntime": _onnxruntime, "mxnet": _mxnet, "tvm": _tvm}
+ALIASES = {"onnx": "onnxruntime", "ort": "onnxruntime", "keras": "tf", "pytorch": "torch", "numpy": "interpreter"}
+
+
+def check_runtime(name: str) -> str:
+    """The canonical name of runtime ``name``; OptionError naming the choices for an unknown one."""
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in _BUILDERS:
+        raise OptionError(f"unknown runtime '{name}'", hint=f"choose one of {', '.join(RUNTIMES)}")
+    return key
+
+
+def prepare(runtime: str, graph: Graph) -> Runner:
+    """Build ``graph`` for ``runtime`` once; the runner maps IR feeds to IR outputs."""
+    return _BUILDERS[check_runtime(runtime)](graph)
