@@ -9,11 +9,12 @@ import pytest
 import frontc
 from frontc.compiler import CompileResult, compile_graph
 from frontc.testing.case import Case
-from frontc.testing.catalog import all_cases
+from frontc.testing.catalog import SEQUENCE_CASES, all_cases
 from tests.backends.model_helpers import compare
 
 RTOL = 1e-5
-CASES = {(framework, name): factory for framework, name, factory in all_cases()}
+CASES = {(framework, name): factory for framework, name, factory in all_cases()
+         if (framework, name) not in SEQUENCE_CASES}
 
 
 @lru_cache(maxsize=1)
