@@ -1,6 +1,7 @@
 """Arithmetic with broadcasting, unary math and activations (standalone and fused)."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +57,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def _clip(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    if x.dtype.kind in "iu":  # the float defaults (+-FLOAT32_MAX) do not fit an integer type
+        info = np.iinfo(x.dtype)
+        lo, hi = max(math.ceil(lo), int(info.min)), min(math.floor(hi), int(info.max))
     return np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
 
 

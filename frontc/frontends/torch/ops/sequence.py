@@ -224,3 +224,29 @@ def index_select(node: Any, ctx: ConversionContext) -> list[str]:
     a = bind_args(node)
     rank = len(ctx.shape(a["self"]))
     return [ctx.add1(node, "Gather", [ctx.tensor(a["self"]), ctx.tensor(a["index"])], {"axis": int(a["dim"]) % rank})]
+
+
+@REG.register("aten.scaled_dot_product_attention.default")
+def scaled_dot_product_attention(node: Any, ctx: ConversionContext) -> list[str]:
+    """aten.scaled_dot_product_attention (F.scaled_dot_product_attention, nn.MultiheadAttention's core)
+    -> Attention; a boolean mask and is_causal become an additive mask."""
+    a = bind_args(node)
+    if a["dropout_p"] or a.get("enable_gqa"):
+        raise UnsupportedOpError("scaled_dot_product_attention with dropout or enable_gqa is not supported",
+                                 node=node.name)
+    q, k, v = (ctx.tensor(a[key]) for key in ("query", "key", "value"))
+    dtype = ctx.dtype(node)
+    lq, lk = ctx.shape(a["query"])[-2], ctx.shape(a["key"])[-2]
+    masks = []
+    if a["attn_mask"] is not None:
+        mask = ctx.tensor(a["attn_mask"])
+        if ctx.builder.graph.spec(mask).dtype == "bool":
+            zero = ctx.builder.param(f"{ctx.base(node)}/zero", np.zeros((), dtype))
+            minus = ctx.builder.param(f"{ctx.base(node)}/minus_inf", np.full((), -np.inf, dtype))
+            mask = ctx.add1(node, "Where", [mask, zero, minus], suffix="mask")
+        masks.append(mask)
+    if a["is_causal"]:
+        masks.append(ctx.builder.param(f"{ctx.base(node)}/causal", np.triu(np.full((lq, lk), -np.inf, dtype), 1)))
+    mask = masks[0] if len(masks) == 1 else ctx.add1(node, "Add", masks, suffix="masks") if masks else None
+    attrs = {"scale": float(a["scale"]) if a["scale"] is not None else 0.0}
+    return [ctx.add1(node, "Attention", [q, k, v] + ([mask] if mask else []), attrs)]
