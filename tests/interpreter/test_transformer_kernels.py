@@ -128,3 +128,38 @@ def test_unary_math(op: str) -> None:
     if op == "Round":
         x[0, :4] = [0.5, 1.5, 2.5, -0.5]  # ties to even
     assert_close(ir_op(op, ["x"], {"x": x}), onnx_op(op, ["x"], {"x": x}), "exact")
+
+
+@pytest.mark.parametrize("op", ["ArgMax", "ArgMin"])
+@pytest.mark.parametrize("axis,keepdims,last", [(1, 1, 0), (-1, 0, 1), (0, 1, 1)])
+def test_arg_reduce(op: str, axis: int, keepdims: int, last: int) -> None:
+    x = np.round(randn(3, 4, 5)).astype(np.float32)  # ties
+    attrs = {"axis": axis, "keepdims": keepdims, "select_last_index": last}
+    assert_close(ir_op(op, ["x"], {"x": x}, attrs=attrs), onnx_op(op, ["x"], {"x": x}, **attrs), "exact")
+
+
+@pytest.mark.parametrize("axis,largest,k", [(-1, 1, 3), (1, 0, 2), (0, 1, 1)])
+def test_top_k(axis: int, largest: int, k: int) -> None:
+    x = np.round(randn(3, 4, 6) * 2).astype(np.float32)  # ties: the lower index first
+    ref = onnx_op("TopK", ["x", "k"], {"x": x}, {"k": np.array([k], np.int64)}, outputs=2, axis=axis, largest=largest)
+    got = ir_op("TopK", ["x"], {"x": x}, attrs={"k": k, "axis": axis, "largest": largest}, outputs=2)
+    assert_close(got, ref, "exact")
+
+
+@pytest.mark.parametrize("exclusive,reverse", [(0, 0), (1, 0), (0, 1), (1, 1)])
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_cum_sum(exclusive: int, reverse: int, dtype: str) -> None:
+    x = (randn(3, 5, 4) * 3).astype(dtype)
+    ref = onnx_op("CumSum", ["x", "axis"], {"x": x}, {"axis": np.array(1, np.int64)}, exclusive=exclusive,
+                  reverse=reverse)
+    got = ir_op("CumSum", ["x"], {"x": x}, attrs={"axis": 1, "exclusive": exclusive, "reverse": reverse})
+    assert_close(got, ref, "exact")
+
+
+@pytest.mark.parametrize("op", ["ReduceProd", "ReduceL2"])
+@pytest.mark.parametrize("axes,keepdims", [([1], 1), ([0, 2], 0), ([], 1)])
+def test_reduce_prod_l2(op: str, axes: list, keepdims: int) -> None:
+    x = randn(3, 4, 5) * np.float32(0.5) + np.float32(1)
+    params = {"axes": np.array(axes, np.int64)} if axes else {}
+    ref = onnx_op(op, ["x", *params], {"x": x}, params, opset=18, keepdims=keepdims)
+    assert_close(ir_op(op, ["x"], {"x": x}, attrs={"axes": axes, "keepdims": keepdims}), ref, "compute")
