@@ -184,8 +184,8 @@ def _attention_macs(graph: Graph, node: Node) -> int:
 
 def _element_flops(graph: Graph, node: Node) -> int:
     out = math.prod(graph.spec(node.outputs[0]).shape)
-    if node.op == "Attention":
-        return 5 * math.prod(out[:-1]) * graph.spec(node.inputs[1]).shape[-2]
+    if node.op == "Attention":  # 5 FLOPs per score: (batch..., Lq) x Lk
+        return 5 * math.prod(graph.spec(node.outputs[0]).shape[:-1]) * graph.spec(node.inputs[1]).shape[-2]
     if node.op in RECURRENT_OPS:
         return out * CELL_COST[node.op]
     if node.op in ("MaxPool", "AvgPool"):
