@@ -61,7 +61,6 @@ class CompileResult:
                  f"nodes: imported {len(self.source.nodes)}, "
                  + ", ".join(f"{name} {len(g.nodes)}" for name, g in self.graphs.items()),
                  "seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items())]
-        lines += [f"note: {note}" for note in self.source.meta.get("notes", [])]
         for name, graph in self.graphs.items():
             ops = Counter(n.op + (f"+{n.attrs['activation']}" if n.attrs.get("activation") else "")
                           for n in graph.nodes)

@@ -3,6 +3,7 @@ model once (reconstruction, export, compilation) and returns a runner ``feeds ->
 names, in the IR layout. Frameworks are imported only by the runtime asked for."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -15,6 +16,23 @@ RUNTIMES = ("interpreter", "torch", "tf", "tflite", "onnxruntime", "mxnet", "tvm
 NCHW_TO_NHWC, NHWC_TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TVM_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+                    "TF_NUM_INTEROP_THREADS", "MXNET_CPU_WORKER_NTHREADS")
+
+
+def limit_threads(count: int) -> None:
+    """Let every runtime built afterwards in this process use ``count`` CPU threads (for latencies
+    comparable across runtimes); call it before any framework is imported."""
+    if count < 1:
+        raise OptionError(f"--threads {count} must be at least 1")
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(count)
+
+
+def _threads() -> int:
+    return int(os.environ.get("OMP_NUM_THREADS", "0"))
+
+
 def _interpreter(graph: Graph) -> Runner:
     from frontc.interpreter import run
 
@@ -22,8 +40,12 @@ def _interpreter(graph: Graph) -> Runner:
 
 
 def _torch(graph: Graph) -> Runner:
+    import torch
+
     from frontc.backends.torch import run_torch, to_torch
 
+    if _threads():
+        torch.set_num_threads(_threads())
     module = to_torch(graph)
     return lambda feeds: run_torch(module, feeds)
 
@@ -46,7 +68,7 @@ def _tflite(graph: Graph) -> Runner:
         raise OptionError(f"the tflite runtime runs single-input, single-output graphs; '{graph.name}' has "
                           f"{len(graph.inputs)} and {len(graph.outputs)}", hint="use the tf runtime")
     interpreter = tf.lite.Interpreter(model_content=to_tflite(to_keras(graph, channels_last_io=True)),
-                                      num_threads=1)
+                                      num_threads=_threads() or None)
     interpreter.allocate_tensors()
     index = interpreter.get_input_details()[0]["index"]
     output = interpreter.get_output_details()[0]["index"]
@@ -64,10 +86,11 @@ def _tflite(graph: Graph) -> Runner:
 
 
 def _onnxruntime(graph: Graph) -> Runner:
-    from frontc.backends.onnx import run_onnxruntime, to_onnx
+    from frontc.backends.onnx import onnxruntime_session, to_onnx
+    from frontc.interpreter import check_feeds
 
-    model = to_onnx(graph)
-    return lambda feeds: run_onnxruntime(graph, feeds, model=model)
+    session = onnxruntime_session(to_onnx(graph), threads=_threads())
+    return lambda feeds: dict(zip(graph.outputs, session.run(graph.outputs, check_feeds(graph, feeds))))
 
 
 def _mxnet(graph: Graph) -> Runner:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force
+from frontc.commands.common import add_force, add_module, framework, in_range, with_weights
 from frontc.compiler import DEFAULT_FLOWS, compile_model, parse_input_dtypes, parse_input_shapes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("framework", choices=["mxnet", "torch", "tf", "onnx"], help="source framework")
+    parser.add_argument("framework", type=framework, metavar="FRAMEWORK",
+                        help="source framework: mxnet, torch, tf or onnx (or gluon, pytorch, keras, tensorflow)")
     parser.add_argument("model", help="model file, directory or zoo name")
-    parser.add_argument("epoch", nargs="?", type=int, help="MXNet checkpoint epoch (NAME-%%04d.params)")
+    parser.add_argument("epoch", nargs="?", type=in_range(int), help="MXNet checkpoint epoch (NAME-%%04d.params)")
+    add_module(parser)
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape (repeat per input)")
     parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
@@ -31,13 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    result = compile_model(args.framework, args.model, out_dir=args.output, epoch=args.epoch,
+    model = with_weights(args.model, args.module, args.framework)
+    result = compile_model(args.framework, model, out_dir=args.output, epoch=args.epoch,
                            input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
                            input_dtypes=parse_input_dtypes(args.input_dtype),
                            render=not args.no_png, debug=args.debug, progress=True,
                            flows=tuple(args.flow or DEFAULT_FLOWS))
-    lines = result.summary().splitlines()
-    print("\n".join(lines[:5] + [line for line in lines[5:] if line.startswith("note: ")]))
+    print("\n".join(result.summary().splitlines()[:5]))
     for path in result.files:
         print(f"wrote {path}")
     return 0

@@ -5,8 +5,8 @@ import numpy as np
 import onnx
 import pytest
 
+from frontc.catalog.onnx_cases import torch_export_case
 from frontc.cli import main
-from frontc.testing.onnx_cases import torch_export_case
 
 
 @pytest.fixture(scope="module")

@@ -113,7 +113,7 @@ def test_fuse_attention(scale_op, mask) -> None:
 
 
 def test_bert_cmodel_has_one_attention_node_per_layer() -> None:
-    from frontc.testing.torch_cases import sequence_case
+    from frontc.catalog.torch_cases import sequence_case
 
     case = sequence_case("bert_tiny")
     graph = frontc.load(case.source, "torch", input_shapes=case.input_shapes, **case.options)

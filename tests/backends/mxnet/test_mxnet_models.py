@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import frontc
+from frontc.catalog.registry import SEQUENCE_CASES, all_cases
 from frontc.compiler import compile_graph
-from frontc.testing.catalog import SEQUENCE_CASES, all_cases
 from tests.backends.model_helpers import compare
 
 RTOL = 1e-5

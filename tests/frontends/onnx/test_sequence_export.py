@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import frontc
-from frontc.testing.onnx_cases import onnxruntime_outputs
+from frontc.catalog.onnx_cases import onnxruntime_outputs
 
 nn = torch.nn
 

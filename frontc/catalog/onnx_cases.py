@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from frontc.testing.case import Case, CaseFactory, seeded_input
+from frontc.catalog.case import Case, ModelEntry, seeded_input
 
 LIGHT_MODELS = ("squeezenet", "resnet50", "densenet121", "inception_v1", "inception_v2",
                 "shufflenet", "vgg19", "bvlc_alexnet", "zfnet512")
@@ -152,7 +152,7 @@ def torch_export_case(name: str, seed: int = 0) -> Case:
     import onnx
     import torch
 
-    from frontc.testing.torch_cases import sequence_case
+    from frontc.catalog.torch_cases import sequence_case
 
     source = sequence_case(name, seed)
     buffer = io.BytesIO()
@@ -167,10 +167,12 @@ def torch_export_case(name: str, seed: int = 0) -> Case:
 EXPORTED = ("bert_tiny",)
 
 
-def cases() -> dict[str, CaseFactory]:
-    """Factories of the light-model cases, by model name (``light_resnet50``...), and of the
+def cases() -> dict[str, ModelEntry]:
+    """The light-model cases, by model name (``light_resnet50``...): 1x3x224x224, weights randomized; and the
     PyTorch sequence models exported to ONNX (``bert_tiny_export``)."""
-    out = {f"light_{name}": CaseFactory(name not in FAST_MODELS, functools.partial(light_case, name))
+    out = {f"light_{name}": ModelEntry(name not in FAST_MODELS, functools.partial(light_case, name), (1, 3, 224, 224),
+                                       file=f"onnx/backend/test/data/light/light_{name}.onnx")
            for name in LIGHT_MODELS}
-    out.update({f"{name}_export": CaseFactory(False, functools.partial(torch_export_case, name)) for name in EXPORTED})
+    out.update({f"{name}_export": ModelEntry(False, functools.partial(torch_export_case, name), (2, 16), domain="nlp")
+                for name in EXPORTED})
     return out

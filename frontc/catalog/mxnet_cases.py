@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from frontc.testing.case import Case, CaseFactory, seeded_input
+from frontc.catalog.case import Case, ModelEntry, seeded_input
 
 SEED = 0
 # case name -> (gluoncv name, input shape, slow)
@@ -50,8 +50,9 @@ def gluon_lstm_case(seed: int = SEED) -> Case:
     return Case("mxnet", "gluon_lstm", net, {"data": x.shape}, {"data": x}, [net(mx.nd.array(x)).asnumpy()])
 
 
-def cases() -> dict[str, CaseFactory]:
-    """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow)."""
-    out = {name: CaseFactory(slow, functools.partial(zoo_case, name)) for name, (_, _, slow) in MODELS.items()}
-    out["gluon_lstm"] = CaseFactory(False, gluon_lstm_case)
+def cases() -> dict[str, ModelEntry]:
+    """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow), and gluon_lstm."""
+    out = {name: ModelEntry(slow, functools.partial(zoo_case, name), shape)
+           for name, (_, shape, slow) in MODELS.items()}
+    out["gluon_lstm"] = ModelEntry(False, gluon_lstm_case, (12, 2, 16), domain="nlp", task="sequence tagging")
     return out
