@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from frontc.testing.onnx_conformance import node_cases, run_case, summary
+from frontc.frontends.onnx.conformance import node_cases, run_case, summary
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import functools
 
 import pytest
 
-from frontc.testing.onnx_conformance import Outcome, node_cases, run_case, summary
+from frontc.frontends.onnx.conformance import Outcome, node_cases, run_case, summary
 
 # the ops of issue 12: each passes every case of the suite that is a model of it alone, except
 # the refusals for a real reason listed in ALLOWED (an input that frontc wants constant is fed at
