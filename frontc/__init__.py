@@ -3,6 +3,7 @@
 Importing frontc never imports torch, TensorFlow or mxnet: frameworks are
 imported lazily by the frontend or backend that needs them.
 """
+from frontc.api import Model, config_from_model, convert
 from frontc.frontends import load
 from frontc.interpreter import run
 from frontc.ir import Graph, Node, TensorSpec, load_graph, save_graph
@@ -11,5 +12,5 @@ from frontc.quant import quantize_graph  # also registers the quantization lint 
 
 __version__ = "0.1.0"
 
-__all__ = ["Graph", "Node", "TensorSpec", "FrontcError", "load", "load_graph", "quantize_graph", "save_graph", "run",
-           "__version__"]
+__all__ = ["Graph", "Model", "Node", "TensorSpec", "FrontcError", "config_from_model", "convert", "load",
+           "load_graph", "quantize_graph", "save_graph", "run", "__version__"]

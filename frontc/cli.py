@@ -29,6 +29,8 @@ COMMANDS = {
     "reconstruct": "Rebuild an IR in PyTorch or TensorFlow and compare it with a result.",
     "diff": "Per-layer divergence between two runs of the same IR (interpreter, torch, tf).",
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
+    "matrix": "Every source model into every target runtime through the IR: agreement, distances, latency.",
+    "bench": "Accuracy, latency and throughput of the bench suite in every runtime; fails on drift.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
     "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
 }

@@ -1,0 +1,126 @@
+"""Every runtime an IR can be executed in, behind one call: ``prepare(runtime, graph)`` builds the
+model once (reconstruction, export, compilation) and returns a runner ``feeds -> outputs`` by IR
+names, in the IR layout. Frameworks are imported only by the runtime asked for."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from frontc.ir.errors import OptionError
+from frontc.ir.graph import Graph
+
+Runner = Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
+RUNTIMES = ("interpreter", "torch", "tf", "tflite", "onnxruntime", "mxnet", "tvm")
+NCHW_TO_NHWC, NHWC_TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
+
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TVM_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+                    "TF_NUM_INTEROP_THREADS", "MXNET_CPU_WORKER_NTHREADS")
+
+
+def limit_threads(count: int) -> None:
+    """Let every runtime built afterwards in this process use ``count`` CPU threads (for latencies
+    comparable across runtimes); call it before any framework is imported."""
+    if count < 1:
+        raise OptionError(f"--threads {count} must be at least 1")
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(count)
+
+
+def _threads() -> int:
+    return int(os.environ.get("OMP_NUM_THREADS", "0"))
+
+
+def _interpreter(graph: Graph) -> Runner:
+    from frontc.interpreter import run
+
+    return lambda feeds: run(graph, feeds)
+
+
+def _torch(graph: Graph) -> Runner:
+    import torch
+
+    from frontc.backends.torch import run_torch, to_torch
+
+    if _threads():
+        torch.set_num_threads(_threads())
+    module = to_torch(graph)
+    return lambda feeds: run_torch(module, feeds)
+
+
+def _tf(graph: Graph) -> Runner:
+    from frontc.backends.tf import run_keras, to_keras
+
+    model = to_keras(graph)
+    return lambda feeds: run_keras(model, feeds)
+
+
+def _tflite(graph: Graph) -> Runner:
+    """The Keras reconstruction (NHWC at the edges) converted frozen to TFLite, in tf.lite's Interpreter."""
+    import tensorflow as tf
+
+    from frontc.backends.tf import to_keras, to_tflite
+    from frontc.interpreter import check_feeds
+
+    if len(graph.outputs) != 1 or len(graph.inputs) != 1:
+        raise OptionError(f"the tflite runtime runs single-input, single-output graphs; '{graph.name}' has "
+                          f"{len(graph.inputs)} and {len(graph.outputs)}", hint="use the tf runtime")
+    interpreter = tf.lite.Interpreter(model_content=to_tflite(to_keras(graph, channels_last_io=True)),
+                                      num_threads=_threads() or None)
+    interpreter.allocate_tensors()
+    index = interpreter.get_input_details()[0]["index"]
+    output = interpreter.get_output_details()[0]["index"]
+    name = graph.inputs[0].name
+
+    def run(feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        value = check_feeds(graph, feeds)[name]
+        interpreter.set_tensor(index, np.ascontiguousarray(value.transpose(NCHW_TO_NHWC)) if value.ndim == 4
+                               else value)
+        interpreter.invoke()
+        result = interpreter.get_tensor(output)
+        return {graph.outputs[0]: result.transpose(NHWC_TO_NCHW) if result.ndim == 4 else result}
+
+    return run
+
+
+def _onnxruntime(graph: Graph) -> Runner:
+    from frontc.backends.onnx import onnxruntime_session, to_onnx
+    from frontc.interpreter import check_feeds
+
+    session = onnxruntime_session(to_onnx(graph), threads=_threads())
+    return lambda feeds: dict(zip(graph.outputs, session.run(graph.outputs, check_feeds(graph, feeds))))
+
+
+def _mxnet(graph: Graph) -> Runner:
+    from frontc.backends.mxnet import mxnet_block, run_mxnet
+
+    block = mxnet_block(graph)
+    return lambda feeds: run_mxnet(graph, feeds, block=block)
+
+
+def _tvm(graph: Graph) -> Runner:
+    from frontc.backends.tvm import build_tvm, run_tvm
+
+    model = build_tvm(graph)
+    return lambda feeds: run_tvm(graph, feeds, model=model)
+
+
+_BUILDERS: dict[str, Callable[[Graph], Runner]] = {
+    "interpreter": _interpreter, "torch": _torch, "tf": _tf, "tflite": _tflite,
+    "onnxruntime": _onnxruntime, "mxnet": _mxnet, "tvm": _tvm}
+ALIASES = {"onnx": "onnxruntime", "ort": "onnxruntime", "keras": "tf", "pytorch": "torch", "numpy": "interpreter"}
+
+
+def check_runtime(name: str) -> str:
+    """The canonical name of runtime ``name``; OptionError naming the choices for an unknown one."""
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in _BUILDERS:
+        raise OptionError(f"unknown runtime '{name}'", hint=f"choose one of {', '.join(RUNTIMES)}")
+    return key
+
+
+def prepare(runtime: str, graph: Graph) -> Runner:
+    """Build ``graph`` for ``runtime`` once; the runner maps IR feeds to IR outputs."""
+    return _BUILDERS[check_runtime(runtime)](graph)
