@@ -33,6 +33,7 @@ COMMANDS = {
     "bench": "Accuracy, latency and throughput of the bench suite in every runtime; fails on drift.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
     "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
+    "prune": "Remove whole channels from an IR (structured pruning that shrinks params, FLOPs, latency).",
 }
 
 

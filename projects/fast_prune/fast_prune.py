@@ -218,7 +218,7 @@ def run(args: argparse.Namespace) -> list[dict]:
 
 def write_tables(out: Path, rows: list[dict], seconds: float, cpu_seconds: float, threads: int,
                  args: argparse.Namespace) -> None:
-    from frontc.ir.fileio import atomic_write
+    from frontc.outputs import Outputs
 
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
@@ -232,10 +232,11 @@ def write_tables(out: Path, rows: list[dict], seconds: float, cpu_seconds: float
                  f"every {args.frequency} steps over the first epoch); whole run {seconds:.0f} s wall, "
                  f"{cpu_seconds:.0f} s process CPU time, {threads} threads. nnz/sparsity and FLOPs (2 per MAC) of "
                  "IR_for_reconstruct; nnz = mask: the nnz of both compiled IRs equals the unmasked weight count.")
-    atomic_write(out / "fast_prune.md", ("\n".join(lines) + "\n").encode(), overwrite=args.force)
+    with Outputs("fast_prune", force=args.force) as session:
+        session.write(out / "fast_prune.md", "\n".join(lines) + "\n")
     summary = {"rows": [{k: v for k, v in r.items() if k != "files"} for r in rows], "seconds": seconds,
                "cpu_seconds": cpu_seconds, "threads": threads}
-    atomic_write(out / "fast_prune.json", (json.dumps(summary, indent=1) + "\n").encode(), overwrite=args.force)
+        session.write(out / "fast_prune.json", json.dumps(summary, indent=1) + "\n")
     print("\n".join(lines))
 
 
