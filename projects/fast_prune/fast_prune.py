@@ -232,10 +232,10 @@ def write_tables(out: Path, rows: list[dict], seconds: float, cpu_seconds: float
                  f"every {args.frequency} steps over the first epoch); whole run {seconds:.0f} s wall, "
                  f"{cpu_seconds:.0f} s process CPU time, {threads} threads. nnz/sparsity and FLOPs (2 per MAC) of "
                  "IR_for_reconstruct; nnz = mask: the nnz of both compiled IRs equals the unmasked weight count.")
-    with Outputs("fast_prune", force=args.force) as session:
-        session.write(out / "fast_prune.md", "\n".join(lines) + "\n")
     summary = {"rows": [{k: v for k, v in r.items() if k != "files"} for r in rows], "seconds": seconds,
                "cpu_seconds": cpu_seconds, "threads": threads}
+    with Outputs("fast_prune", force=args.force) as session:
+        session.write(out / "fast_prune.md", "\n".join(lines) + "\n")
         session.write(out / "fast_prune.json", json.dumps(summary, indent=1) + "\n")
     print("\n".join(lines))
 
