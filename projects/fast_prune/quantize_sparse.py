@@ -51,10 +51,11 @@ def quantize_folder(folder: Path, calib: int, test: int) -> list[tuple[str, str,
     with tempfile.TemporaryDirectory() as tmp:
         np.save(Path(tmp) / "calib.npy", fashion_mnist.normalize(train.images[:calib]))
         table, _ = calibrate(graph, ArrayInputs(Path(tmp) / "calib.npy", graph.inputs[0]), "kl", progress=False)
+    ranges = {name: r.to_json() for name, r in table.tensors.items()}
     nnz = complexity(graph).nnz
     rows = []
     for strategy, granularity in STRATEGIES:
-        qgraph = quantize_graph(graph, table, strategy, weight_quan=granularity)
+        qgraph = quantize_graph(graph, ranges, strategy, weight_quan=granularity)
         rows.append((strategy, granularity, top1(qgraph, x, y), complexity(qgraph).nnz))
         print(f"{folder.name:40} {strategy:15} {granularity:10} top-1 {rows[-1][2]:6.2f}% on {test} images, "
               f"nnz {rows[-1][3]} (float IR {nnz})", flush=True)
