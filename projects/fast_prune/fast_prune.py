@@ -44,7 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="comma-separated unstructured rates that also run the torch.nn.utils.prune baseline "
                         "(default 90; '' for none)")
     parser.add_argument("--limit", type=int, help="train and test on the first N images (quick checks)")
-    parser.add_argument("--dense", help="a folder of an earlier run: load its MODEL_dense.pt instead of training")
+    parser.add_argument("--dense", help="a folder of an earlier fast_prune or fashion_mnist/train.py run: load "
+                        "its MODEL_dense.pt or MODEL.pt instead of training")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="replace an existing output folder's files")
     return parser.parse_args(argv)
@@ -187,7 +188,8 @@ def run(args: argparse.Namespace) -> list[dict]:
         start = time.perf_counter()
         if args.dense:
             from frontc.frontends.torch.sources import load_state_dict_file
-            load_state_dict_file(Path(args.dense) / f"{model_name}_dense.pt", dense).eval()
+            path = Path(args.dense) / f"{model_name}_dense.pt"   # or train.py's NAME.pt
+            load_state_dict_file(path if path.exists() else Path(args.dense) / f"{model_name}.pt", dense).eval()
         else:
             train(dense, data, args.epochs, seed=args.seed, progress=f"{model_name} dense")
         seconds = time.perf_counter() - start

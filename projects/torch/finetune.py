@@ -39,9 +39,7 @@ def load_ir(path: str):
     from frontc.compiler import compile_graph
 
     framework = "onnx" if path.endswith(".onnx") else "torch"
-    name = "data" if framework == "torch" else None
-    shapes = {name: INPUT_SHAPE} if name else None
-    return compile_graph(frontc.load(path, framework, input_shapes=shapes)).reconstruct
+    return compile_graph(frontc.load(path, framework, input_shapes={"data": INPUT_SHAPE})).reconstruct
 
 
 def interpreter_top1(graph, x: np.ndarray, y: np.ndarray) -> float:
