@@ -15,8 +15,9 @@ import re
 import signal
 import sys
 import threading
+import warnings
 
-from frontc.ir.errors import FrontcError
+from frontc.ir.errors import FrontcError, FrontcNote
 
 # verb -> module in frontc.commands; each module has add_arguments(parser) and main(args) -> int
 COMMANDS = {
@@ -29,6 +30,7 @@ COMMANDS = {
     "reconstruct": "Rebuild an IR in PyTorch or TensorFlow and compare it with a result.",
     "diff": "Per-layer divergence between two runs of the same IR (interpreter, torch, tf).",
     "complexity": "nnz, sparsity, dense and sparse FLOPs of an IR, per layer.",
+    "perf": "Step 7: per-layer latency of an IR on a hardware YAML (roofline model).",
     "matrix": "Every source model into every target runtime through the IR: agreement, distances, latency.",
     "bench": "Accuracy, latency and throughput of the bench suite in every runtime; fails on drift.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
@@ -117,7 +119,25 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
 
 
+_python_showwarning = warnings.showwarning
+
+
+def _note(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings that are FrontcNotes print as ``note: ...`` on stdout; the others as Python prints them."""
+    if issubclass(category, FrontcNote):
+        print(f"note: {for_cli(str(message))}")
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
 def _run(args: argparse.Namespace) -> int:
+    with warnings.catch_warnings():
+        warnings.showwarning = _note
+        warnings.simplefilter("always", FrontcNote)
+        return _handle(args)
+
+
+def _handle(args: argparse.Namespace) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:

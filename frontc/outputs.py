@@ -22,6 +22,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -29,6 +30,8 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from frontc.ir.errors import OutputError
@@ -48,6 +51,7 @@ class Outputs:
         self._kinds: dict[Path, str] = {}
         self._stages: dict[Path, Path] = {}  # folder -> its staging folder
         self._made: list[Path] = []
+        self._swept: set[Path] = set()
 
     def __enter__(self) -> Outputs:
         return self
@@ -90,6 +94,9 @@ class Outputs:
             return self.targets[key]
         if not key.name:
             raise OutputError(f"not a {kind} name", path=str(path))
+        if key.parent not in self._swept:  # a killed run's half-moved outputs are finished before the check
+            self._swept.add(key.parent)
+            sweep(key.parent)
         if os.path.lexists(path):
             self._check_existing(path, kind)
         self.targets[key], self._kinds[key] = self._stage_for(key.parent) / "new" / key.name, kind
@@ -109,13 +116,15 @@ class Outputs:
         if folder in self._stages:
             return self._stages[folder]
         self._make_folder(folder)
-        sweep(folder)
         try:
-            stage = Path(tempfile.mkdtemp(dir=folder, prefix=f".frontc-{self.verb}-{os.getpid()}-"))
+            with _signals_held():  # an interrupt cannot come between making the folder and recording it
+                stage = self._stages[folder] = Path(tempfile.mkdtemp(dir=folder,
+                                                                     prefix=f".frontc-{self.verb}-{os.getpid()}-"))
             (stage / "new").mkdir()
         except OSError as exc:
-            raise OutputError(f"cannot write in this folder: {exc.strerror}", path=str(folder)) from None
-        self._stages[folder] = stage
+            reason = "it accepts no new files" if exc.errno == errno.ENOENT else exc.strerror
+            raise OutputError(f"cannot write in this folder: {reason}", path=str(folder),
+                              hint="choose a folder you can write in") from None
         return stage
 
     def _make_folder(self, folder: Path) -> None:
@@ -128,10 +137,11 @@ class Outputs:
             missing.append(parent)
         for parent in reversed(missing):
             try:
-                parent.mkdir()
+                with _signals_held():
+                    parent.mkdir()
+                    self._made.append(parent)
             except OSError as exc:
                 raise OutputError(f"cannot create the folder: {exc.strerror}", path=str(parent)) from None
-            self._made.append(parent)
 
     def _is_staged(self, filename: object) -> bool:
         return isinstance(filename, str) and any(_within(filename, stage) for stage in self._stages.values())
@@ -142,7 +152,10 @@ class Outputs:
     # ------------------------------------------------------------------ ending
     def commit(self) -> list[Path]:
         """Move every staged output into place (signals held off meanwhile); returns the targets."""
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        with _signals_held():
+            return self._commit()
+
+    def _commit(self) -> list[Path]:
         try:
             for folder, stage in self._stages.items():
                 mine = [(t.name, os.path.lexists(s)) for t, s in self.targets.items() if t.parent == folder]
@@ -154,8 +167,6 @@ class Outputs:
             self.abort()
             raise OutputError(f"cannot move the outputs into place: {exc.strerror}",
                               path=str(exc.filename or "")) from None
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         self._stages.clear()
         return [t for t in self.targets if os.path.lexists(t)]
 
@@ -212,6 +223,24 @@ def _finish(stage: Path) -> None:
             os.replace(target, old / name)
         os.replace(staged, target)
     shutil.rmtree(stage)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends (their handlers run in the main thread, so only there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    kinds = (signal.SIGINT, signal.SIGTERM)
+    previous = {kind: signal.signal(kind, lambda signum, frame: caught.append(signum)) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in previous.items():
+            signal.signal(kind, signal.SIG_DFL if handler is None else handler)
+        for signum in caught[:1]:
+            signal.raise_signal(signum)
 
 
 def _within(filename: str, folder: Path) -> bool:

@@ -12,7 +12,6 @@ from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
 TARGETS = ("torch", "tf", "onnx", "mxnet", "tvm")
-NHWC_TO_NCHW = (0, 3, 1, 2)
 
 
 @dataclass
@@ -25,19 +24,6 @@ class ReconstructionCheck:
     @property
     def passed(self) -> bool:
         return self.distance.rel_max <= self.threshold
-
-
-def to_ir_layout(value: np.ndarray, shape: tuple[int, ...], layout: str, what: str) -> np.ndarray:
-    """``value`` in the IR's layout: transposed from NHWC when asked, or when ``auto`` and only
-    the NHWC reading of its shape fits (the caller prints that it happened)."""
-    if layout == "NCHW" or value.shape == shape and layout == "auto":
-        if value.shape != shape:
-            raise OptionError(f"{what} has shape {list(value.shape)}, the IR expects {list(shape)}")
-        return value
-    if value.ndim == 4 and tuple(value.shape[i] for i in NHWC_TO_NCHW) == shape:
-        return np.ascontiguousarray(value.transpose(NHWC_TO_NCHW))
-    raise OptionError(f"{what} has shape {list(value.shape)}, the IR expects {list(shape)} (NCHW)",
-                      hint="give NCHW data, or NHWC data with --input-layout NHWC")
 
 
 def build(target: str, graph: Graph):

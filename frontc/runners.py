@@ -16,9 +16,11 @@ Runner = Callable[[dict[str, np.ndarray], bool], dict[str, np.ndarray]]
 KINDS = ("ir", "torch", "tf", "source")
 
 
-def make_runner(kind: str, graph: Graph, *, source: Any = None, framework: str | None = None) -> Runner:
+def make_runner(kind: str, graph: Graph, *, source: Any = None, framework: str | None = None,
+                **options: Any) -> Runner:
     """A function ``(feeds, trace) -> tensors by IR name`` executing ``graph`` with ``kind``;
-    ``source`` runs the model ``source`` of ``framework`` that ``graph`` was converted from."""
+    ``source`` runs the model ``source`` of ``framework`` that ``graph`` was converted from
+    (``options``: the source runner's, e.g. mxnet ``epoch``)."""
     if kind == "ir":
         from frontc.interpreter import run
         return lambda feeds, trace: run(graph, feeds, trace=trace, progress=True)
@@ -36,6 +38,6 @@ def make_runner(kind: str, graph: Graph, *, source: Any = None, framework: str |
                               hint="pass --source MODEL --framework FW")
         from frontc.sources import source_trace
         return lambda feeds, trace: {name: value for name, value in
-                                     source_trace(framework, source, graph, feeds).items()
+                                     source_trace(framework, source, graph, feeds, **options).items()
                                      if trace or name in graph.outputs}
     raise OptionError(f"unknown runner '{kind}'", hint=f"choose one of {list(KINDS)}")

@@ -1,6 +1,6 @@
 """Regenerate the README's compatibility table from real runs.
 
-For every model case of every frontend (frontc.testing.<framework>_cases): import the model,
+For every model case of every frontend (the catalog, frontc.catalog): import the model,
 compile both IRs, run each in the interpreter on the case's seeded input, and compare with the
 source framework's own output. Rewrites the part of README.md between the compat markers.
 
@@ -17,8 +17,9 @@ from tqdm import tqdm
 
 import frontc
 from frontc.analysis.distance import distance
+from frontc.catalog.registry import all_cases
 from frontc.compiler import compile_graph
-from frontc.testing.catalog import MODULES, all_cases
+from frontc.frontends import FRAMEWORKS
 
 BEGIN, END = "<!-- compat:begin -->", "<!-- compat:end -->"
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -43,7 +44,7 @@ def row(framework: str, name: str, factory) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--frameworks", nargs="*", default=list(MODULES), choices=list(MODULES))
+    parser.add_argument("--frameworks", nargs="*", default=list(FRAMEWORKS), choices=list(FRAMEWORKS))
     args = parser.parse_args()
     lines = ["| framework | model | input | nodes (imported / fused) | IR: rel_max / top-1 | "
              "fused IR: rel_max / top-1 | import+compile s |", "|---|---|---|---|---|---|---|"]

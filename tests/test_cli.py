@@ -52,7 +52,7 @@ def test_run_with_named_inputs(saved, tmp_path, image):
     (lambda p: ["run", "--graph", str(p / "m_graph.json"), "--input_npy", str(p / "nope.npy")],
      "nope.npy: file not found"),
     (lambda p: ["run", "--graph", str(p / "m_graph.json"), "--input_npy", str(p / "bad.npy")],
-     "input 'data' expects shape [1, 3, 32, 32], got [2, 2]"),
+     "bad.npy: has shape [2, 2]; the graph expects [1, 3, 32, 32] (NCHW)"),
     (lambda p: ["run", "--graph", str(p / "m_graph.json"), "--input_npy", f"nothere={p / 'bad.npy'}"],
      "'nothere' is not one of ['data']"),
     (lambda p: ["viz", str(p / "m_graph.json"), "-o", str(p / "g.bmp")], "cannot render"),

@@ -7,10 +7,10 @@ import pytest
 from onnx import helper
 
 import frontc
+from frontc.catalog.onnx_cases import light_case
 from frontc.cli import main
 from frontc.compiler import REPORT, output_files, parse_input_shapes
 from frontc.ir.errors import OptionError
-from frontc.testing.onnx_cases import light_case
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import onnx
 import onnx.numpy_helper
 import pytest
 
-from frontc.testing.onnx_cases import light_case
+from frontc.catalog.onnx_cases import light_case
 
 ROOT = Path(__file__).resolve().parent.parent
 

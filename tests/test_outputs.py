@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,33 @@ def test_sweep_finishes_a_commit_that_was_killed_half_way(tmp_path):
     assert sweep(tmp_path) == [stage]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.npz"]
     assert (tmp_path / "b.npz").read_text() == "new b"
+
+
+@pytest.fixture
+def locked(tmp_path):
+    """A folder nobody can write in: immutable (chattr +i), else read-only, else (root without chattr) /proc."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "old.npy").write_bytes(b"old")
+    immutable = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+    if not immutable:
+        folder.chmod(0o555)
+    yield folder if immutable or os.geteuid() != 0 else Path("/proc/frontc")
+    subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+    folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--graph", "{g}", "--input_npy", "{x}", "--output_npy", "{L}/y.npy"],
+    ["run", "--graph", "{g}", "--input_npy", "{x}", "--output_npy", "{L}/old.npy", "--force"],
+    ["viz", "{g}", "-o", "{L}/g.svg"], ["complexity", "--graph-json", "{g}", "--json", "{L}/c.json"],
+    ["compile", "onnx", "{onnx}", "-o", "{L}/ir"], ["checklist", "{onnx}", "-o", "{L}"]])
+def test_a_locked_folder_is_a_one_line_error(locked, tmp_path, capsys, argv):
+    from frontc.cli import main
+    from tests.corpus.fixtures import make_inputs
+    places = make_inputs(tmp_path / "inputs")
+    before = sorted(p.name for p in locked.iterdir()) if locked.exists() else []
+    assert main([a.format(L=locked, **places) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("cannot" in err or "Operation not permitted" in err), err
+    assert (sorted(p.name for p in locked.iterdir()) if locked.exists() else []) == before

@@ -1,34 +1,26 @@
-"""`frontc checklist`: take a model through every checklist step built so far and write the tables.
+"""`frontc checklist`: run the declared plan of steps (frontc.checklist.plan) on a model or config.
 
-Steps: 1 get the model, 3 compile both IRs, 4 complexity, 5 reconstruct each IR in PyTorch and in
-TensorFlow and measure the distance to the reference output. A failed step is recorded with its
-one-line reason; steps that do not depend on it still run.
+A step runs when the config enables it and --steps selects it (default: all enabled). A step whose
+inputs (files and settings, hashed) did not change since the last run in the same output folder, and
+whose outputs are intact, is reused instead of rerun. A failed step is recorded with its one-line
+reason; steps that need it are skipped, the others still run. A model or config that cannot be
+loaded (step 1) is an error of its own: nothing is reported.
 """
 from __future__ import annotations
 
 import json
 import time
 import traceback
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frontc.ir.errors import FrontcError
-from frontc.outputs import Outputs
+from frontc.checklist.context import Context, Step, fingerprint, sha256_path
+from frontc.checklist.plan import PLAN, StepSpec
+from frontc.ir.errors import FrontcError, OptionError, OutputError
 
 THRESHOLD = 1e-3
-
-
-@dataclass
-class Step:
-    """One checklist step: passed or not, why not, how long, and what it measured."""
-
-    name: str
-    ok: bool | None = None  # None: not run because a step it needs failed
-    reason: str = ""
-    seconds: float = 0.0
-    data: dict[str, Any] = field(default_factory=dict)
+REPORT_JSON = "checklist.json"
 
 
 @dataclass
@@ -38,144 +30,124 @@ class Checklist:
 
     @property
     def passed(self) -> bool:
-        return all(step.ok for step in self.steps.values())
-
-    def run(self, name: str, needs: list[str], fn: Callable[[Step], None]) -> Step:
-        step = self.steps[name] = Step(name)
-        missing = [n for n in needs if not self.steps[n].ok]
-        if missing:
-            step.reason = f"skipped: needs {', '.join(missing)}"
-            return step
-        start = time.perf_counter()
-        try:
-            fn(step)
-            step.ok = True
-        except FrontcError as exc:
-            step.ok, step.reason = False, str(exc)
-        except Exception as exc:  # a checklist reports every failure and goes on
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            step.ok = False
-            step.reason = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"
-        step.seconds = time.perf_counter() - start
-        return step
+        """No step failed and none was skipped for a failed or missing step it needs (steps not enabled or
+        not selected do not count)."""
+        return not any(s.ok is False or s.reason.startswith("skipped") for s in self.steps.values())
 
 
-def run_checklist(model_or_config: str, out_dir: str | Path, *, threshold: float = THRESHOLD,
-                  progress: bool = True, force: bool = False) -> Checklist:
-    """Run every step on ``model_or_config``; write checklist.md, checklist.json, moffett_ir/ and the
-    reconstructed models, all together at the end; existing ones are replaced only with ``force``."""
-    with Outputs("checklist", force=force) as outputs:
-        return _run(model_or_config, Path(out_dir), threshold, progress, outputs)
+def load_config(target: str) -> tuple[dict[str, Any], Path | None]:
+    """The YAML config (or {} when the target is a model); errors surface in step 1."""
+    path = Path(target)
+    if path.suffix not in (".yml", ".yaml"):
+        return {}, None
+    import yaml
+    try:
+        config = yaml.safe_load(path.read_text())
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}, path.resolve()
+    return (config if isinstance(config, dict) else {}), path.resolve()
 
 
-def _run(model_or_config: str, out: Path, threshold: float, progress: bool, outputs: Outputs) -> Checklist:
+def parse_steps(text: str | None) -> set[int] | None:
+    """``3,4`` -> {3, 4}; None: every step."""
+    if not text:
+        return None
+    known = {spec.number for spec in PLAN}
+    try:
+        numbers = {int(part) for part in text.split(",") if part.strip()}
+    except ValueError:
+        numbers = set()
+    if not numbers or not numbers <= known:
+        raise OptionError(f"--steps {text}: expected step numbers from {sorted(known)}, e.g. 3,4")
+    return numbers
+
+
+def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESHOLD, steps: set[int] | None = None,
+                  reuse: bool = True, progress: bool = True, force: bool = False) -> Checklist:
+    """Run the plan on ``target``; write checklist.md, checklist.json, card.yaml and every step's files.
+
+    The output folder is the checklist's own: a folder an earlier run wrote (it holds that run's
+    checklist.json) is updated in place, step by step; any other non-empty folder is refused unless
+    ``force``."""
     from tqdm import tqdm
 
-    from frontc.analysis.complexity import complexity
-    from frontc.checklist.source import resolve
-    from frontc.compiler import CMODEL, RECONSTRUCT, compile_graph, declare_ir, write_ir
-    from frontc.reconstruction import check_reconstruction
+    from frontc.checklist.report import write_reports
 
-    for name in ("checklist.md", "checklist.json"):
-        outputs.file(out / name)  # every output checked before the work
-    declare_ir(outputs, out / "moffett_ir")
-    saved = {(target, name): outputs.file(out / f"{target}_{name}{suffix}")
-             for target, suffix in (("torch", ".pt"), ("tf", ".pb")) for name in (RECONSTRUCT, CMODEL)}
-    report = Checklist(model_or_config)
-    state: dict[str, Any] = {}
-    bar = tqdm(total=7, unit="step", disable=None if progress else True, leave=False)  # None: off unless a terminal
-
-    def get_model(step: Step) -> None:
-        source = state["source"] = resolve(model_or_config)
-        report.model = source.name
-        step.data = {"framework": source.framework, "reference": source.reference_from,
-                     "input_shape": list(source.graph.inputs[0].shape), "nodes": len(source.graph.nodes),
-                     "framework_version": source.graph.meta.get("framework_version", "")}
-
-    def compile_step(step: Step) -> None:
-        result = state["compiled"] = compile_graph(state["source"].graph)
-        write_ir(result, out / "moffett_ir", outputs=outputs)
-        step.data = {"nodes_reconstruct": len(result.reconstruct.nodes), "nodes_cmodel": len(result.cmodel.nodes),
-                     "files": [str(p) for p in result.files]}
-
-    def complexity_step(step: Step) -> None:
-        c = complexity(state["compiled"].reconstruct)
-        step.data = {"line": c.line(), "nnz": c.nnz, "sparsity": c.sparsity, "dense_flops": c.dense_flops,
-                     "sparse_flops": c.sparse_flops}
-
-    def reconstruct_step(target: str, which: str) -> Callable[[Step], None]:
-        def fn(step: Step) -> None:
-            graph = getattr(state["compiled"], which)
-            source = state["source"]
-            path = saved[target, graph.name]
-            check = check_reconstruction(target, graph, source.feeds, source.reference, threshold=threshold,
-                                         save_path=str(path))
-            step.data = {"rel_max": check.distance.rel_max, "cosine": check.distance.cosine,
-                         "top1": check.distance.top1, "saved": str(out / path.name)}
-            if not check.passed:
-                raise FrontcError(f"rel_max {check.distance.rel_max:.3e} > threshold {threshold:g}")
-        return fn
-
-    plan = [("get model", [], get_model), ("compile", ["get model"], compile_step),
-            ("complexity", ["compile"], complexity_step)]
-    for target in ("torch", "tf"):
-        for which in ("reconstruct", "cmodel"):
-            plan.append((f"{target} rt ({which})", ["compile"], reconstruct_step(target, which)))
-    for name, needs, fn in plan:
-        bar.set_description(name, refresh=False)
-        step = report.run(name, needs, fn)
-        if name == "get model" and not step.ok:  # a bad model or config: an error (exit 2), no report
+    out = Path(out_dir)
+    previous = _previous(out)
+    if out.is_dir() and any(out.iterdir()) and previous is None and not force:
+        raise OutputError("exists and was not written by frontc checklist", path=str(out),
+                          hint="choose another output folder, or --force to write into it")
+    if out.exists() and not out.is_dir():
+        raise OutputError("is a file, a folder is expected here", path=str(out))
+    config, config_path = load_config(target)
+    ctx = Context(target, out, config, config_path, threshold)
+    previous = previous if reuse and previous else {}
+    report = Checklist(Path(target).stem if config_path else target)
+    bar = tqdm(total=len(PLAN), unit="step", disable=None if progress else True, leave=False)
+    for spec in PLAN:
+        bar.set_description(spec.name, refresh=False)
+        step = report.steps[spec.name] = _run_step(spec, ctx, report, previous.get(spec.name), steps)
+        if spec.number == 1 and step.ok is False:  # a bad model or config: an error (exit 2), no report
             bar.close()
             raise FrontcError(step.reason)
         bar.update()
     bar.close()
-    write_reports(report, out, threshold, outputs)
+    report.model = report.steps["get model"].data.get("model", report.model)
+    write_reports(report, ctx)
     return report
 
 
-def _yes(step: Step) -> str:
-    return {True: "yes", False: "no", None: "not run"}[step.ok]
+def _previous(out: Path) -> dict[str, Step] | None:
+    """The steps of the checklist.json an earlier run wrote in ``out`` (None: there is none)."""
+    try:
+        data = json.loads((out / REPORT_JSON).read_text())
+        return {s["name"]: Step(**s) for s in data["steps"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
-def write_reports(report: Checklist, out: Path, threshold: float, outputs: Outputs) -> None:
-    """checklist.md (the checklist's tables, filled from this run) and checklist.json."""
-    s = report.steps
-    source, compiled, comp = s["get model"].data, s["compile"].data, s["complexity"].data
-    shape = "x".join(map(str, source.get("input_shape", [])[2:])) or "?"
-    nnz = f"{comp['nnz']}/{comp['sparsity']:.4f}" if comp else "n/a"
-    flops = f"{comp['dense_flops'] / 1e6:.0f}/{comp['sparse_flops'] / 1e6:.0f}" if comp else "n/a"
-    rt = {t: "yes" if all(s[f"{t} rt ({w})"].ok for w in ("reconstruct", "cmodel")) else "no"
-          for t in ("torch", "tf")}
-    date = time.strftime("%Y%m%d")
-    lines = [f"# Checklist: {report.model}", "",
-             f"Framework: {source.get('framework', '?')} {source.get('framework_version', '')}; "
-             f"reference output: {source.get('reference', '?')}; distances are rel_max = "
-             f"max|diff| / max|reference| (threshold {threshold:g}).", "",
-             "| model | date | input_shape | compiler pass | nnz/sparsity | flops dense/sp M | torch rt | tf rt |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |",
-             f"| {report.model} | {date} | {shape} | {_yes(s['compile'])} | {nnz} | {flops} | {rt['torch']} | "
-             f"{rt['tf']} |", "",
-             "| step | result | seconds | details |", "| --- | --- | --- | --- |"]
-    for step in s.values():
-        detail = step.reason or _details(step)
-        lines.append(f"| {step.name} | {_yes(step)} | {step.seconds:.1f} | {detail} |")
-    if comp:
-        lines += ["", "Complexity (IR_for_reconstruct):", "", f"    {comp['line']}"]
-    if compiled:
-        lines += ["", f"IR files: {', '.join(Path(p).name for p in compiled['files'])} in moffett_ir/"]
-    outputs.write(out / "checklist.md", "\n".join(lines) + "\n")
+def _intact(out: Path, step: Step) -> bool:
+    return all(sha256_path(out / name) == digest for name, digest in step.outputs.items())
+
+
+def _run_step(spec: StepSpec, ctx: Context, report: Checklist, before: Step | None, selected: set[int] | None) -> Step:
+    step = Step(spec.number, spec.name)
+    if spec.section and spec.section not in ctx.config:
+        step.reason = f"not enabled (the config has no {spec.section} section)"
+        return step
+    missing = [n for n in spec.needs if not report.steps[n].ok]
+    if missing:
+        step.reason = f"skipped: needs {', '.join(missing)}"
+        return step
+    try:
+        step.fingerprint = fingerprint(spec.name, spec.settings(ctx), [p for p in spec.inputs(ctx) if p is not None])
+    except FrontcError as exc:
+        step.ok, step.reason = False, str(exc)
+        return step
+    if before and before.ok and before.fingerprint == step.fingerprint and _intact(ctx.out, before):
+        before.reused, before.seconds = True, 0.0
+        return before
+    if selected is not None and spec.number not in selected:
+        step.reason = "not selected (--steps)"
+        return step
+    start = time.perf_counter()
+    try:
+        spec.run(ctx, step)
+        step.ok = True
+    except FrontcError as exc:
+        step.ok, step.reason = False, str(exc)
+    except Exception as exc:  # a checklist reports every failure and goes on
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        step.ok = False
+        step.reason = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"
+    step.seconds = time.perf_counter() - start
+    if step.ok:
+        step.outputs = {p.relative_to(ctx.out).as_posix(): sha256_path(p) for p in spec.outputs(ctx)}
+    return step
+
+
+def as_json(report: Checklist, threshold: float) -> bytes:
     data = {"model": report.model, "passed": report.passed, "threshold": threshold,
-            "steps": [asdict(step) for step in s.values()]}
-    outputs.write(out / "checklist.json", json.dumps(data, indent=1, sort_keys=True) + "\n")
-
-
-def _details(step: Step) -> str:
-    d = step.data
-    if "rel_max" in d:
-        top1 = "" if d["top1"] is None else f", top-1 agreement {d['top1']:.0%}"
-        return f"rel_max {d['rel_max']:.2e}, cosine {d['cosine']:.8f}{top1}"
-    if "nodes_cmodel" in d:
-        return f"nodes: IR_for_reconstruct {d['nodes_reconstruct']}, IR_fused_for_CModel {d['nodes_cmodel']}"
-    if "nodes" in d:
-        return f"{d['nodes']} IR nodes, input {d['input_shape']}"
-    return d.get("line", "")
+            "steps": [asdict(step) for step in report.steps.values()]}
+    return (json.dumps(data, indent=1, sort_keys=True, default=str) + "\n").encode()

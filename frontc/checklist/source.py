@@ -1,6 +1,6 @@
 """Step 1 of the checklist: resolve what the user named into an imported graph and a reference output.
 
-MODEL_OR_CONFIG is a built-in model case (``[framework:]name``, e.g. ``resnet50_v1b`` or
+MODEL_OR_CONFIG is a catalog model (``[framework:]name``, e.g. ``resnet50_v1b`` or
 ``torch:efficientnet_lite0``: the source framework computes the reference output), a model file
 (framework from its suffix), or a YAML config in the checklist's style (see configs/).
 """
@@ -13,16 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from frontc.frontends import ALIASES as FRAMEWORK_ALIASES
-from frontc.frontends import FRAMEWORKS, load
+from frontc.catalog.case import ModelEntry, seeded_input
+from frontc.catalog.registry import find
+from frontc.frontends import canonical, load
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
-from frontc.testing.case import seeded_input
-from frontc.testing.catalog import MODULES, all_cases
 
 SUFFIXES = {".onnx": "onnx", ".json": "mxnet", ".pt": "torch", ".pth": "torch", ".keras": "tf", ".h5": "tf",
             ".pb": "tf"}
-ALIASES = {"resnet50v1b": "resnet50_v1b"}
 
 
 @dataclass
@@ -36,6 +34,9 @@ class Source:
     reference: np.ndarray
     reference_from: str
     details: dict[str, Any] = field(default_factory=dict)
+    model: Any = None  # what the frontend loaded: a model object, a zoo name or a file path
+    options: dict[str, Any] = field(default_factory=dict)
+    entry: ModelEntry | None = None  # the catalog entry, for catalog models
 
 
 def resolve(model_or_config: str) -> Source:
@@ -52,48 +53,48 @@ def resolve(model_or_config: str) -> Source:
 
 
 def from_case(text: str) -> Source:
-    framework, _, name = text.rpartition(":")
-    name = ALIASES.get(name, name)
-    matches = [(fw, n, f) for fw, n, f in all_cases([framework] if framework else None) if n == name]
-    if framework and framework not in MODULES:
-        raise OptionError(f"unknown framework '{framework}' in '{text}'", hint=f"one of {list(MODULES)}")
-    if not matches:
-        known = sorted({n for _, n, _ in all_cases()})
-        raise OptionError(f"'{text}' is not a file, a YAML config or a built-in model", hint=f"built-in: {known}")
-    framework, name, factory = matches[0]
-    case = factory()
+    entry = find(text)
+    framework, name = entry.framework, entry.name
+    case = entry()
     graph = load(case.source, framework, input_shapes=case.input_shapes, **case.options)
     return Source(name, framework, graph, case.feeds, case.reference[0], f"{framework} (the source framework)",
-                  {"input_shape": list(graph.inputs[0].shape)})
+                  {"input_shape": list(graph.inputs[0].shape)}, case.source, dict(case.options), entry)
 
 
 def from_model(framework: str, model: Any, input_shapes: dict | None, name: str, epoch: int | None = None,
-               given_input: np.ndarray | None = None, reference: np.ndarray | None = None) -> Source:
-    """Import ``model``; without a given reference, the source framework computes it (the frontc
-    interpreter only when that framework cannot run the file, and the Source says so)."""
+               given: tuple[str, str] | None = None, layout: str | None = None) -> Source:
+    """Import ``model``; with ``given`` (input .npy, result .npy: arrays in ``layout``, by default the
+    source framework's) those are the check; without, the source framework computes the reference on a
+    seeded input (the frontc interpreter only when it cannot run the file, and the Source says so)."""
+    from frontc.commands.common import as_dtype, read_npy, to_ir, user_layout
     options = {} if epoch is None else {"epoch": epoch}
     graph = load(model, framework, input_shapes=input_shapes, **options)
-    if given_input is not None:
-        feeds = {graph.inputs[0].name: given_input}
-    else:
-        feeds = {spec.name: seeded_input(spec.shape) for spec in graph.inputs}
-    if reference is not None:
-        return Source(name, framework, graph, feeds, reference, "result_npy of the config")
+    if given is not None:
+        spec, order = graph.inputs[0], user_layout(graph, layout)
+        feeds = {spec.name: to_ir(as_dtype(read_npy(given[0]), spec.dtype, given[0]), spec.shape, order, given[0])}
+        reference = to_ir(read_npy(given[1]), graph.spec(graph.outputs[0]).shape, order, given[1])
+        return Source(name, framework, graph, feeds, reference, "result_npy of the config", model=model,
+                      options=options)
+    feeds = {spec.name: seeded_input(spec.shape) for spec in graph.inputs}
     from frontc.runners import make_runner
     try:
-        output = make_runner("source", graph, source=model, framework=framework)(feeds, False).get(graph.outputs[0])
+        runner = make_runner("source", graph, source=model, framework=framework, **options)
+        output = runner(feeds, False).get(graph.outputs[0])
         why = f"{framework} output not matched to IR output '{graph.outputs[0]}'"
     except ImportError as exc:
         output, why = None, f"{exc.name or framework} is not installed"
     if output is not None:
-        return Source(name, framework, graph, feeds, output, f"{framework} (the source framework, on the model file)")
+        return Source(name, framework, graph, feeds, output, f"{framework} (the source framework, on the model file)",
+                      model=model, options=options)
     from frontc.interpreter import run
     output = run(graph, feeds)[graph.outputs[0]]
-    return Source(name, framework, graph, feeds, output, f"frontc interpreter on the imported graph ({why})")
+    return Source(name, framework, graph, feeds, output, f"frontc interpreter on the imported graph ({why})",
+                  model=model, options=options)
 
 
-SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch"),
-            "EVALUATION": ("input_npy", "result_npy")}
+SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "module", "domain", "task",
+                      "preprocessing"),
+            "EVALUATION": ("input_npy", "result_npy", "layout"), "SPARSE": ("record",), "PERF": ("hardware",)}
 OTHER_SECTIONS = ("PREPROCESS", "QUAN", "SAVE_PATH")  # the seed config's sections for other commands
 
 
@@ -136,13 +137,17 @@ def from_config(path: Path) -> Source:
     config = _mapping(config, "", tuple(SECTIONS) + OTHER_SECTIONS, path)
     model = _mapping(config.get("MODEL"), "MODEL", SECTIONS["MODEL"], path)
     evaluation = _mapping(config.get("EVALUATION"), "EVALUATION", SECTIONS["EVALUATION"], path)
+    for section in ("SPARSE", "PERF"):
+        _mapping(config.get(section), section, SECTIONS[section], path)
     if "framework" not in model or ("name" in model) == ("path" in model):
-        raise OptionError("MODEL needs framework and either name (a built-in model) or path (a model file)",
+        raise OptionError("MODEL needs framework and either name (a catalog model) or path (a model file)",
                           path=str(path))
-    if str(model["framework"]).lower() not in {*FRAMEWORKS, *FRAMEWORK_ALIASES}:
-        raise OptionError(f"MODEL.framework '{model['framework']}' is not one of {sorted(FRAMEWORKS)}", path=str(path))
+    try:
+        framework = canonical(str(model["framework"]))
+    except OptionError as exc:
+        raise OptionError(f"MODEL.framework: {exc}", path=str(path)) from None
     if "name" in model:
-        source = from_case(f"{model['framework']}:{model['name']}")
+        source = from_case(f"{framework}:{model['name']}")
         source.details["config"] = str(path)
         return source
     epoch = model.get("epoch")
@@ -151,14 +156,15 @@ def from_config(path: Path) -> Source:
     model_path = path.parent / str(model["path"])
     if not model_path.exists():
         raise OptionError(f"MODEL.path: {model_path} does not exist", path=str(path))
-    x = reference = None
+    if evaluation.get("layout") not in (None, "NCHW", "NHWC"):
+        raise OptionError(f"EVALUATION.layout {evaluation['layout']!r} is not NCHW or NHWC", path=str(path))
     if ("input_npy" in evaluation) != ("result_npy" in evaluation):
         given, missing = ("input_npy", "result_npy") if "input_npy" in evaluation else ("result_npy", "input_npy")
         raise OptionError(f"EVALUATION has {given} but not {missing}", path=str(path),
                           hint="give both (the input and the source framework's result for it), or neither")
-    if evaluation:
-        from frontc.commands.common import read_npy
-        x = read_npy(str(path.parent / str(evaluation["input_npy"])))
-        reference = read_npy(str(path.parent / str(evaluation["result_npy"])))
-    return from_model(str(model["framework"]), str(model_path), _shape(model.get("input_shape"), path),
-                      model_path.stem, epoch, x, reference)
+    given = (str(path.parent / str(evaluation["input_npy"])), str(path.parent / str(evaluation["result_npy"]))) \
+        if "input_npy" in evaluation else None
+    from frontc.commands.common import with_weights
+    loaded = with_weights(str(model_path), model.get("module"), framework)
+    return from_model(framework, loaded, _shape(model.get("input_shape"), path), model_path.stem, epoch, given,
+                      evaluation.get("layout"))

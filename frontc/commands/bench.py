@@ -56,6 +56,7 @@ def main(args: argparse.Namespace) -> int:
     for name in names:
         if name not in known:
             raise OptionError(f"model '{name}' is not in the suite", path=args.suite, hint=f"one of {sorted(known)}")
+        known[name].check()
         for strategy in strategies:
             if not args.record and strategy not in known[name].expected:
                 raise OptionError(f"no expected accuracy for model '{name}', strategy '{strategy}'",

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib
 import io
 import math
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,11 +68,50 @@ def as_dtype(value: np.ndarray, dtype: str, path: str) -> np.ndarray:
     return converted
 
 
-def read_feeds(graph: Graph, items: list[str], option: str = "--input_npy") -> dict[str, np.ndarray]:
-    """The graph's inputs from ``NAME=X.npy`` items, converted to the inputs' dtypes (with a note)."""
+LAYOUTS = ("NCHW", "NHWC")
+
+
+def add_layout(parser: argparse.ArgumentParser) -> None:
+    """--layout: the layout of the 4-D arrays the user gives (and that the command writes)."""
+    parser.add_argument("--layout", "--input-layout", choices=LAYOUTS,
+                        help="layout of your 4-D arrays (default: the source framework's, NHWC for TF/Keras "
+                        "graphs, NCHW for the others); converted once to the IR's NCHW")
+
+
+def user_layout(graph: Graph, layout: str | None) -> str:
+    """The layout of the user's 4-D arrays: ``layout`` if given, else the source framework's."""
+    return layout or graph.meta.get("source_layout", "NCHW")
+
+
+def to_ir(value: np.ndarray, shape: tuple[int, ...], layout: str, path: str) -> np.ndarray:
+    """A user's array in the IR's layout: a 4-D NHWC array is transposed to NCHW (with a note)."""
+    given = value
+    if value.ndim == 4 and layout == "NHWC":
+        value = np.ascontiguousarray(value.transpose(0, 3, 1, 2))
+    if value.shape != tuple(shape):
+        expected = [shape[i] for i in (0, 2, 3, 1)] if len(shape) == 4 and layout == "NHWC" else list(shape)
+        other = "NCHW" if layout == "NHWC" else "NHWC"
+        raise OptionError(f"has shape {list(given.shape)}; the graph expects {expected} ({layout})", path=path,
+                          hint=f"give a {layout} array of that shape, or --layout {other} if yours is {other}"
+                          if len(shape) == 4 else "reshape the array")
+    if value is not given:
+        print(f"note: {path} read as NHWC {list(given.shape)}, transposed to the IR's NCHW")
+    return value
+
+
+def from_ir(value: np.ndarray, layout: str) -> np.ndarray:
+    """An IR array in the user's layout (4-D NCHW to NHWC when that is the user's)."""
+    return np.ascontiguousarray(value.transpose(0, 2, 3, 1)) if value.ndim == 4 and layout == "NHWC" else value
+
+
+def read_feeds(graph: Graph, items: list[str], layout: str | None = None,
+               option: str = "--input_npy") -> dict[str, np.ndarray]:
+    """The graph's inputs from ``NAME=X.npy`` items: dtypes converted (with a note), 4-D arrays from the
+    user's layout (see user_layout) to the IR's."""
     paths = named_paths(items, graph.input_names, option)
-    return {spec.name: as_dtype(read_npy(paths[spec.name]), spec.dtype, paths[spec.name])
-            for spec in graph.inputs if spec.name in paths}
+    order = user_layout(graph, layout)
+    return {spec.name: to_ir(as_dtype(read_npy(paths[spec.name]), spec.dtype, paths[spec.name]), spec.shape, order,
+                             paths[spec.name]) for spec in graph.inputs if spec.name in paths}
 
 
 def in_range(kind: type, least: float = 0, most: float = math.inf) -> Callable[[str], int | float]:
@@ -83,6 +128,59 @@ def in_range(kind: type, least: float = 0, most: float = math.inf) -> Callable[[
         return value
     parse.__name__ = kind.__name__
     return parse
+
+
+def framework(text: str) -> str:
+    """An argparse type: a framework name or alias (pytorch, keras...) as the frontend's name."""
+    from frontc.frontends import canonical
+    try:
+        return canonical(text)
+    except OptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_module(parser: argparse.ArgumentParser) -> None:
+    """--module: the architecture a torch state_dict file is loaded into."""
+    parser.add_argument("--module", metavar="PKG.MOD:CLASS[(ARGS)]",
+                        help="for a torch state_dict file: the nn.Module class to load it into, with literal "
+                        "constructor arguments, e.g. torchvision.models:resnet18(num_classes=10)")
+
+
+def with_weights(model: str, module: str | None, framework_name: str) -> Any:
+    """``model``, or with --module the nn.Module built from that spec holding the state_dict file ``model``."""
+    if module is None:
+        return model
+    if framework_name != "torch":
+        raise OptionError(f"--module is for torch state_dict files, not {framework_name} models")
+    from frontc.frontends.torch.sources import load_state_dict_file
+    return load_state_dict_file(Path(model), instantiate(module))
+
+
+def instantiate(spec: str, option: str = "--module") -> Any:
+    """The object ``package.module:Class(literal args)`` makes (the arguments are optional)."""
+    target, paren, call = spec.partition("(")
+    module_name, colon, attr = target.strip().partition(":")
+    if not colon or not module_name or not attr.isidentifier() or paren and not call.endswith(")"):
+        raise OptionError(f"{option} {spec}: expected package.module:Class or package.module:Class(args)")
+    try:
+        node = ast.parse(f"f({call}" if paren else "f()", mode="eval").body
+        args = [ast.literal_eval(a) for a in node.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
+    except (SyntaxError, ValueError):
+        raise OptionError(f"{option} {spec}: the arguments must be Python literals (numbers, strings, lists)") \
+            from None
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+        return factory(*args, **kwargs)
+    except ImportError as exc:
+        raise OptionError(f"{option} {spec}: cannot import {module_name} ({exc})",
+                          hint="run from its folder or add it to PYTHONPATH") from None
+    except AttributeError:
+        raise OptionError(f"{option} {spec}: {module_name} has no '{attr}'") from None
+    except Exception as exc:  # the user's constructor: its failure is a bad option, told in one line
+        raise OptionError(f"{option} {spec}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None
 
 
 def npy_bytes(value: np.ndarray) -> bytes:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force
+from frontc.commands.common import add_force, add_module, framework, in_range, with_weights
 from frontc.compiler import DEFAULT_FLOWS, compile_model, parse_input_shapes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("framework", choices=["mxnet", "torch", "tf", "onnx"], help="source framework")
+    parser.add_argument("framework", type=framework, metavar="FRAMEWORK",
+                        help="source framework: mxnet, torch, tf or onnx (or gluon, pytorch, keras, tensorflow)")
     parser.add_argument("model", help="model file, directory or zoo name")
-    parser.add_argument("epoch", nargs="?", type=int, help="MXNet checkpoint epoch (NAME-%%04d.params)")
+    parser.add_argument("epoch", nargs="?", type=in_range(int), help="MXNet checkpoint epoch (NAME-%%04d.params)")
+    add_module(parser)
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape (repeat per input)")
     parser.add_argument("-o", "--output", default="moffett_ir", help="output folder (default: moffett_ir)")
@@ -29,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    result = compile_model(args.framework, args.model, out_dir=args.output, epoch=args.epoch,
+    model = with_weights(args.model, args.module, args.framework)
+    result = compile_model(args.framework, model, out_dir=args.output, epoch=args.epoch,
                            input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
                            render=not args.no_png, debug=args.debug, progress=True,
                            flows=tuple(args.flow or DEFAULT_FLOWS))

@@ -14,9 +14,18 @@ from __future__ import annotations
 import argparse
 
 from frontc.analysis.divergence import Divergence, divergence
-from frontc.commands.common import add_force, in_range, read_feeds, read_graph
+from frontc.commands.common import (
+    add_force,
+    add_layout,
+    add_module,
+    framework,
+    in_range,
+    read_feeds,
+    read_graph,
+    with_weights,
+)
 from frontc.compiler import parse_input_shapes
-from frontc.frontends import FRAMEWORKS, load
+from frontc.frontends import load
 from frontc.ir.errors import OptionError
 from frontc.outputs import Outputs
 from frontc.runners import KINDS, make_runner
@@ -28,12 +37,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--a", default="ir", choices=KINDS, help="runner of side A (default ir)")
     parser.add_argument("--b", default="torch", choices=KINDS, help="runner of side B (default torch)")
     parser.add_argument("--source", metavar="MODEL", help="the source model, for runner 'source'")
-    parser.add_argument("--framework", choices=sorted(FRAMEWORKS), help="the --source model's framework")
+    parser.add_argument("--framework", type=framework, help="the --source model's framework (mxnet, torch, tf, "
+                        "onnx, or gluon, pytorch, keras, tensorflow)")
+    parser.add_argument("--epoch", type=in_range(int), help="the --source MXNet checkpoint's epoch (default 0)")
+    add_module(parser)
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape when converting --source (repeat per input)")
     parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy")
     parser.add_argument("--threshold", type=in_range(float), default=1e-4, help="rel_max that counts as diverged")
     parser.add_argument("--plot", help="write error by depth to this PNG")
+    add_layout(parser)
     add_force(parser)
 
 
@@ -55,8 +68,10 @@ def main(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> Divergence:
     """Both runs and their per-layer comparison; prints the table."""
+    options = {} if args.epoch is None else {"epoch": args.epoch}
+    source = args.source and with_weights(args.source, args.module, args.framework)
     graph_a = read_graph(args.graph) if args.graph else \
-        load(args.source, args.framework, input_shapes=parse_input_shapes(args.input_shape))
+        load(source, args.framework, input_shapes=parse_input_shapes(args.input_shape), **options)
     graph_b = read_graph(args.graph_b) if args.graph_b else graph_a
     edges = [(g.inputs, [g.spec(t) for t in g.outputs]) for g in (graph_a, graph_b)]
     if [[(s.name, s.shape) for s in specs] for specs in edges[0]] != [[(s.name, s.shape) for s in specs]
@@ -64,8 +79,8 @@ def _compare(args: argparse.Namespace) -> Divergence:
         raise OptionError("the two graphs have different inputs or outputs: "
                           + " vs ".join(str([f"{s.name}{list(s.shape)}" for s in e[0] + e[1]]) for e in edges),
                           path=args.graph_b, hint="compare two IRs of the same model")
-    feeds = read_feeds(graph_a, args.input_npy)
-    model = {"source": args.source, "framework": args.framework}
+    feeds = read_feeds(graph_a, args.input_npy, args.layout)
+    model = {"source": source, "framework": args.framework, **options}
     trace_a = make_runner(args.a, graph_a, **model)(feeds, True)
     trace_b = make_runner(args.b, graph_b, **model)(feeds, True)
     ops = {t: n.op for n in graph_a.nodes for t in n.outputs}

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force, as_dtype, in_range, read_graph, read_npy
+from frontc.commands.common import add_force, add_layout, in_range, read_feeds, read_graph, read_npy, to_ir, user_layout
 from frontc.ir.errors import OptionError
 from frontc.outputs import Outputs
 from frontc.quant.annotations import is_quantized
 from frontc.quant.explicit import explicit_graph
-from frontc.reconstruction import TARGETS, check_reconstruction, saves_folder, to_ir_layout
+from frontc.reconstruction import TARGETS, check_reconstruction, saves_folder
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,8 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the expected output (.npy), from any framework")
     parser.add_argument("--save_path", "--save-path", help="also save the reconstructed model here")
     parser.add_argument("--threshold", type=in_range(float), default=1e-3, help="largest accepted rel_max (1e-3)")
-    parser.add_argument("--input-layout", choices=("auto", "NCHW", "NHWC"), default="auto",
-                        help="layout of input.npy and result.npy (auto: NHWC only when the shape says so)")
+    add_layout(parser)
     add_force(parser)
 
 
@@ -38,13 +37,9 @@ def main(args: argparse.Namespace) -> int:
         print("note: a quantized IR: reconstructing its fake-quant simulation (explicit quantize-dequantize ops)")
     if len(graph.inputs) != 1:
         raise OptionError(f"the graph has {len(graph.inputs)} inputs", hint="use the Python API for several")
-    spec = graph.inputs[0]
-    x, result = as_dtype(read_npy(args.input_npy), spec.dtype, args.input_npy), read_npy(args.result_npy)
-    feeds = {spec.name: to_ir_layout(x, spec.shape, args.input_layout, args.input_npy)}
-    if feeds[spec.name] is not x:
-        print(f"note: {args.input_npy} is NHWC; transposed to the IR's NCHW")
-    out_shape = graph.spec(graph.outputs[0]).shape
-    expected = to_ir_layout(result, out_shape, args.input_layout, args.result_npy) if result.ndim == 4 else result
+    feeds = read_feeds(graph, [args.input_npy], args.layout)
+    expected = to_ir(read_npy(args.result_npy), graph.spec(graph.outputs[0]).shape, user_layout(graph, args.layout),
+                     args.result_npy)
     with Outputs("reconstruct", force=args.force) as out:
         staged = None
         if args.save_path:

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force, named_paths, npy_bytes, read_feeds, read_graph
+from frontc.commands.common import (
+    add_force,
+    add_layout,
+    from_ir,
+    named_paths,
+    npy_bytes,
+    read_feeds,
+    read_graph,
+    user_layout,
+)
 from frontc.interpreter import run
 from frontc.ir.serialize import npz_bytes
 from frontc.outputs import Outputs
@@ -18,12 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="[NAME=]Y.npy", help="where to write outputs (NAME=Y.npy per output)")
     parser.add_argument("--trace", metavar="TRACE.npz",
                         help="also write every intermediate tensor to this .npz")
+    add_layout(parser)
     add_force(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     graph = read_graph(args.graph, args.params)
-    feeds = read_feeds(graph, args.input_npy)
+    feeds = read_feeds(graph, args.input_npy, args.layout)
     targets = named_paths(args.output_npy, list(graph.outputs), "--output_npy")
     with Outputs("run", force=args.force) as out:
         for path in [*targets.values(), *([args.trace] if args.trace else [])]:
@@ -33,7 +43,7 @@ def main(args: argparse.Namespace) -> int:
             value = values[name]
             print(f"{name}: {value.dtype}{list(value.shape)} min={value.min():.6g} max={value.max():.6g}")
             if name in targets:
-                out.write(targets[name], npy_bytes(value))
+                out.write(targets[name], npy_bytes(from_ir(value, user_layout(graph, args.layout))))
         if args.trace:
             out.write(args.trace, npz_bytes(values))
     for name, path in targets.items():

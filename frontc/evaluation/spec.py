@@ -42,18 +42,12 @@ def default_preprocess(graph: Graph) -> Preprocess:
 
 def from_catalog(text: str) -> ModelSpec:
     """The catalog case ``[framework:]name`` as a spec (its own source model and input shape)."""
-    from frontc.testing.catalog import MODULES, all_cases
+    from frontc.catalog.registry import find
 
-    framework, _, name = text.rpartition(":")
-    if framework and framework not in MODULES:
-        raise OptionError(f"unknown framework '{framework}' in '{text}'", hint=f"one of {list(MODULES)}")
-    matches = [(fw, factory) for fw, n, factory in all_cases([framework] if framework else None) if n == name]
-    if not matches:
-        known = sorted({f"{fw}:{n}" for fw, n, _ in all_cases()})
-        raise OptionError(f"'{text}' is not a YAML config or a catalog model", hint=f"catalog: {', '.join(known)}")
-    framework, factory = matches[0]
-    case = factory()
-    return ModelSpec(f"{framework}:{name}", framework, case.source, case.input_shapes, None, dict(case.options))
+    entry = find(text)
+    case = entry()
+    return ModelSpec(f"{entry.framework}:{entry.name}", entry.framework, case.source, case.input_shapes, None,
+                     dict(case.options))
 
 
 def from_yaml(path: Path) -> ModelSpec:

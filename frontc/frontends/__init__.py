@@ -21,13 +21,18 @@ FRAMEWORKS = {
 ALIASES = {"pytorch": "torch", "keras": "tf", "tensorflow": "tf", "gluon": "mxnet", "gluoncv": "mxnet"}
 
 
-def framework_module(framework: str):
-    """The frontend package of ``framework`` (imported on first use)."""
+def canonical(framework: str) -> str:
+    """The frontend name of ``framework`` (aliases: pytorch, keras, tensorflow, gluon, gluoncv)."""
     key = ALIASES.get(framework.lower(), framework.lower())
     if key not in FRAMEWORKS:
-        raise OptionError(f"unknown framework '{framework}'",
-                          hint=f"choose one of {sorted(FRAMEWORKS)}")
-    return importlib.import_module(FRAMEWORKS[key])
+        raise OptionError(f"unknown framework '{framework}'", hint=f"choose one of {sorted(FRAMEWORKS)} "
+                          f"(or {', '.join(sorted(ALIASES))})")
+    return key
+
+
+def framework_module(framework: str):
+    """The frontend package of ``framework`` (imported on first use)."""
+    return importlib.import_module(FRAMEWORKS[canonical(framework)])
 
 
 def resolve_input_shapes(input_shapes: dict[str, Sequence[int]] | None,

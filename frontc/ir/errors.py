@@ -28,6 +28,10 @@ class FrontcError(Exception):
         return text
 
 
+class FrontcNote(UserWarning):
+    """Not an error: a choice frontc made for the user (a default filled in); the CLI prints it as a note."""
+
+
 class IRFormatError(FrontcError):
     """A graph JSON or params NPZ file that is missing, corrupted or of an unknown version."""
 

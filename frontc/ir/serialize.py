@@ -25,6 +25,8 @@ FORMAT = "frontc-ir"
 SCHEMA_VERSION = 1
 META_PREFIX = "__meta__/"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+MODEL_SUFFIXES = {".onnx": "ONNX", ".pt": "PyTorch", ".pth": "PyTorch", ".pt2": "PyTorch", ".keras": "Keras",
+                  ".h5": "Keras", ".pb": "TensorFlow", ".tflite": "TFLite", ".params": "MXNet"}
 
 
 def ir_paths(prefix: str | os.PathLike) -> tuple[Path, Path]:
@@ -116,8 +118,12 @@ def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
 # ------------------------------------------------------------------------- load
 def load_graph(graph_path: str | os.PathLike, params_path: str | os.PathLike | None = None) -> Graph:
     """Read a graph JSON (or prefix) and its params NPZ, check them, and lint the graph."""
-    json_path, default_npz = ir_paths(graph_path) if not str(graph_path).endswith(".json") \
-        else (Path(graph_path), ir_paths(graph_path)[1])
+    text = str(graph_path)
+    if Path(text).suffix in MODEL_SUFFIXES and Path(text).is_file():
+        raise IRFormatError(f"is a model file ({MODEL_SUFFIXES[Path(text).suffix]}), not a frontc IR graph", path=text,
+                            hint="compile it first (frontc compile), then give its *_graph.json")
+    json_path, default_npz = ir_paths(text) if not text.endswith(".json") \
+        else (Path(text), ir_paths(text.removesuffix(".json") if not text.endswith("_graph.json") else text)[1])
     npz_path = Path(params_path) if params_path is not None else default_npz
     doc = _read_json(json_path)
     arrays = load_params(npz_path)

@@ -29,13 +29,14 @@ __all__ = ["MODULES", "source_outputs", "source_trace"]
 
 
 def source_trace(framework: str, source: Any, graph: Graph,
-                 feeds: Mapping[str, Any] | np.ndarray) -> dict[str, np.ndarray]:
+                 feeds: Mapping[str, Any] | np.ndarray, **options: Any) -> dict[str, np.ndarray]:
     """The source framework's value of every IR tensor of ``graph`` it can be matched with, keyed
-    by IR tensor name in graph order; ``feeds`` are the IR's (NCHW, by IR input name)."""
+    by IR tensor name in graph order; ``feeds`` are the IR's (NCHW, by IR input name); ``options``
+    go to the framework's runner (mxnet: ``epoch``)."""
     key = ALIASES.get(framework.lower(), framework.lower())
     if key not in MODULES:
         raise OptionError(f"unknown source framework '{framework}'", hint=f"choose one of {sorted(MODULES)}")
-    values = importlib.import_module(MODULES[key]).trace(source, graph, check_feeds(graph, feeds))
+    values = importlib.import_module(MODULES[key]).trace(source, graph, check_feeds(graph, feeds), **options)
     matched = {}
     for node in graph.nodes:
         for tensor in node.outputs:

@@ -27,14 +27,14 @@ OUTPUT_NAME = re.compile(r"(.+)_output(\d*)$")
 SUBGRAPH = "MXNET_SUBGRAPH_BACKEND"
 
 
-def trace(source: Any, graph: Graph, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """MXNet's value of every internal node output that has an IR tensor in ``graph``."""
+def trace(source: Any, graph: Graph, feeds: dict[str, np.ndarray], epoch: int = 0) -> dict[str, np.ndarray]:
+    """MXNet's value of every internal node output that has an IR tensor in ``graph`` (weights of ``epoch``)."""
     from frontc.frontends.mxnet.gluon import export_block, is_block, zoo_block
     from frontc.frontends.mxnet.loader import SYMBOL_SUFFIX, model_files
 
     shapes = [feeds[spec.name].shape for spec in graph.inputs]
     if isinstance(source, (str, Path)) and _is_path(str(source), SYMBOL_SUFFIX):
-        return run_internals(*model_files(source), graph, feeds)
+        return run_internals(*model_files(source, epoch), graph, feeds)
     if not isinstance(source, str) and not is_block(source):
         raise OptionError(f"the mxnet source runner cannot run a {type(source).__name__}",
                           hint="give a symbol file or prefix, a Gluon HybridBlock or a gluoncv zoo name")

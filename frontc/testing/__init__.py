@@ -1,4 +1,1 @@
-"""Model cases shared by the tests, the compatibility table and the benches.
-
-Each ``frontc.testing.<framework>_cases`` module exposes ``cases() -> dict[str, CaseFactory]``.
-"""
+"""Small IR graphs built in code for the tests (the model catalog is frontc.catalog)."""

@@ -7,8 +7,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 import frontc
 from frontc.analysis.complexity import complexity, param_counts
+from frontc.catalog import keras_cases, mxnet_cases, torch_cases
 from frontc.compiler import compile_graph
-from frontc.testing import keras_cases, mxnet_cases, torch_cases
 
 TORCH_MODELS = [pytest.param("mobilenet_v2_96", id="mobilenet_v2_96"),
                 pytest.param("resnet50", marks=pytest.mark.slow, id="resnet50"),

@@ -12,9 +12,9 @@ import pytest
 
 import frontc
 from frontc.analysis.distance import distance
+from frontc.catalog.case import Case
+from frontc.catalog.registry import all_cases
 from frontc.compiler import CompileResult, compile_graph
-from frontc.testing.case import Case
-from frontc.testing.catalog import all_cases
 from tests.backends.model_helpers import TARGETS, compare, first_divergence, rebuild, run_rebuilt
 
 RTOL = 1e-5

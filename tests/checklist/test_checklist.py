@@ -1,12 +1,16 @@
 """frontc checklist: every step on real models, failures reported in the table, tables written."""
 import json
+from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
+import yaml
 from onnx import helper, numpy_helper
 
 from frontc.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def small_onnx(path):
@@ -46,36 +50,110 @@ def config_dir(tmp_path_factory):
     return root
 
 
+SEED_HEADERS = [
+    "| model | sparse rate | acc top1 | training date | input_shape |",
+    "| model | acc top1 | orig model top1 | training date | input_shape | compiler pass |",
+    "| model | training date | input_shape | compiler pass | nnz/sparsity | flops dense/sp M |",
+    "| model | orig model top1 | training date | input_shape | compiler pass | torch rt |",
+    "| model | training date | input_shape | compiler pass | torch rt | tf rt |",
+    "| model | compiler pass | torch rt | tf rt | quantacc (fpga/asic) |"]
+
+
+def steps_of(folder):
+    return {s["name"]: s for s in json.loads((folder / "checklist.json").read_text())["steps"]}
+
+
 def test_config_with_source_framework_result_passes_every_step(config_dir, tmp_path, capsys):
     assert main(["checklist", str(config_dir / "good.yml"), "-o", str(tmp_path)]) == 0
     table = (tmp_path / "checklist.md").read_text()
-    assert "| small | " in table and "| yes | " in table and "result_npy of the config" in table
+    assert all(header in table for header in SEED_HEADERS) and "| small | " in table
+    assert "result_npy of the config" in table
     report = json.loads((tmp_path / "checklist.json").read_text())
-    assert report["passed"] and [s["name"] for s in report["steps"]] == [
-        "get model", "compile", "complexity", "torch rt (reconstruct)", "torch rt (cmodel)",
-        "tf rt (reconstruct)", "tf rt (cmodel)"]
-    assert all(s["data"].get("rel_max", 0) < 1e-5 for s in report["steps"])
+    assert report["passed"] and [(s["number"], s["name"]) for s in report["steps"]] == [
+        (1, "get model"), (2, "sparse training"), (3, "compile"), (4, "complexity"), (5, "torch rt"), (5, "tf rt"),
+        (7, "performance model")]
+    steps = steps_of(tmp_path)
+    assert steps["sparse training"]["ok"] is None and "no SPARSE section" in steps["sparse training"]["reason"]
+    assert all(v["rel_max"] < 1e-5 for name in ("torch rt", "tf rt") for v in steps[name]["data"].values())
     assert (tmp_path / "moffett_ir" / "IR_fused_for_CModel_graph.json").exists()
     assert (tmp_path / "tf_IR_for_reconstruct.pb").exists() and (tmp_path / "torch_IR_fused_for_CModel.pt").exists()
+    assert (tmp_path / "source" / "small.onnx").read_bytes() == (config_dir / "small.onnx").read_bytes()
+    assert (tmp_path / "roofline.png").exists() and steps["performance model"]["data"]["latency_ms"] > 0
     assert "nnz: " in capsys.readouterr().out
+
+
+def test_unchanged_steps_are_reused_and_a_changed_input_reruns_only_what_depends_on_it(config_dir, tmp_path):
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    for name in ("small.onnx", "input.npy", "result.npy", "good.yml"):
+        (folder / name).write_bytes((config_dir / name).read_bytes())
+    out = tmp_path / "out"
+    assert main(["checklist", str(folder / "good.yml"), "-o", str(out)]) == 0
+    first = steps_of(out)
+    assert main(["checklist", str(folder / "good.yml"), "-o", str(out)]) == 0
+    assert all(s["reused"] for s in steps_of(out).values() if s["ok"])
+    hardware = yaml.safe_load((ROOT / "configs/hardware/example_accelerator.yaml").read_text())
+    (folder / "hw.yaml").write_text(yaml.safe_dump(hardware | {"dram_gbps": 1.0}))
+    (folder / "good.yml").write_text((folder / "good.yml").read_text() + "PERF:\n  hardware: hw.yaml\n")
+    assert main(["checklist", str(folder / "good.yml"), "-o", str(out)]) == 0
+    third = steps_of(out)
+    assert [n for n, s in third.items() if s["ok"] and not s["reused"]] == ["performance model"]
+    assert third["performance model"]["data"]["latency_ms"] > first["performance model"]["data"]["latency_ms"]
+    (out / "moffett_ir" / "IR_for_reconstruct_graph.png").unlink()  # a damaged output is not reused
+    assert main(["checklist", str(folder / "good.yml"), "-o", str(out), "--steps", "3,4"]) == 0
+    fourth = steps_of(out)
+    assert [n for n, s in fourth.items() if s["ok"] and not s["reused"]] == ["compile"]
+    assert (out / "moffett_ir" / "IR_for_reconstruct_graph.png").exists()
+
+
+def test_selected_steps_without_their_inputs_are_skipped(config_dir, tmp_path):
+    assert main(["checklist", str(config_dir / "good.yml"), "-o", str(tmp_path), "--steps", "3,4"]) == 1
+    steps = steps_of(tmp_path)
+    assert steps["get model"]["reason"] == "not selected (--steps)"
+    assert steps["compile"]["reason"] == "skipped: needs get model"
+    assert main(["checklist", str(config_dir / "good.yml"), "-o", str(tmp_path), "--steps", "3,9"]) == 2
+
+
+def test_submit_puts_the_checked_model_into_the_zoo(config_dir, tmp_path, capsys):
+    zoo = tmp_path / "zoo"
+    assert main(["checklist", str(config_dir / "good.yml"), "-o", str(tmp_path / "out"), "--submit",
+                 "--zoo", str(zoo)]) == 0
+    version = zoo / "vision" / "classification" / "small" / "original"
+    card = yaml.safe_load((version / "card.yaml").read_text())
+    assert card["framework"] == "onnx" and card["input_shape"] == [1, 3, 16, 16] and card["nnz"] > 0
+    assert card["checklist"]["tf rt"] == "yes" and (version / "small.onnx").exists()
+    assert (version / "moffett_ir" / "IR_fused_for_CModel_params.npz").exists()
+    assert main(["zoo", "verify", "--zoo", str(zoo)]) == 0
+    assert main(["checklist", str(config_dir / "bad.yml"), "-o", str(tmp_path / "bad"), "--submit",
+                 "--zoo", str(zoo)]) == 1
+    assert "not submitted" in capsys.readouterr().out and len(list(zoo.glob("*/*/*/*"))) == 1
 
 
 def test_failed_steps_are_reported_and_the_others_still_run(config_dir, tmp_path):
     assert main(["checklist", str(config_dir / "bad.yml"), "-o", str(tmp_path)]) == 1
-    report = {s["name"]: s for s in json.loads((tmp_path / "checklist.json").read_text())["steps"]}
-    assert report["compile"]["ok"] and report["complexity"]["ok"]
-    assert not report["torch rt (reconstruct)"]["ok"] and "> threshold 0.001" in report["tf rt (cmodel)"]["reason"]
-    assert "| torch rt (reconstruct) | no |" in (tmp_path / "checklist.md").read_text()
+    report = steps_of(tmp_path)
+    assert report["compile"]["ok"] and report["complexity"]["ok"] and report["performance model"]["ok"]
+    assert not report["torch rt"]["ok"] and "> threshold 0.001" in report["tf rt"]["reason"]
+    assert "| 5 | torch rt | no |" in (tmp_path / "checklist.md").read_text()
 
 
 def test_unknown_model_is_a_one_line_error_and_writes_nothing(tmp_path, capsys):
     assert main(["checklist", "no_such_model", "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "is not a file, a YAML config or a built-in model" in err and err.count("\n") == 1
+    assert "is not a file, a YAML config or a catalog model" in err and err.count("\n") == 1
     assert not (tmp_path / "out").exists()
 
 
-def test_built_in_case_uses_the_source_framework_reference(tmp_path):
+def test_a_folder_not_written_by_the_checklist_needs_force(config_dir, tmp_path, capsys):
+    (tmp_path / "mine.txt").write_text("keep")
+    assert main(["checklist", str(config_dir / "good.yml"), "-o", str(tmp_path)]) == 2
+    assert "was not written by frontc checklist" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
+
+
+def test_catalog_model_uses_the_source_framework_reference(tmp_path):
     assert main(["checklist", "mxnet:resnet18_v1_small", "-o", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "checklist.json").read_text())
     assert report["steps"][0]["data"]["reference"] == "mxnet (the source framework)"
+    names = sorted(p.name for p in (tmp_path / "source").iterdir())
+    assert names == ["resnet18_v1_small-0000.params", "resnet18_v1_small-symbol.json"]

@@ -129,6 +129,18 @@ def test_bad_options_exit_2_in_one_line(suite, tmp_path, capsys, args, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_model_needing_artifacts_is_refused_only_when_run(suite, tmp_path, capsys):
+    doc = yaml.safe_load((suite / "recorded.yml").read_text())
+    doc["MODELS"]["tiny"]["model"] = str(suite / "tiny.yml")
+    doc["MODELS"]["trained"] = {"model": {"framework": "onnx", "path": "{artifacts}/m.onnx"},
+                                "data": {"fashion_mnist": "test"}, "expected": {"float": {"top1": 1, "top5": 1}}}
+    (tmp_path / "s.yml").write_text(yaml.safe_dump(doc))
+    assert main(["bench", "--suite", str(tmp_path / "s.yml"), "--models", "trained", "-o", str(tmp_path / "o")]) == 2
+    assert "model 'trained' ({artifacts}/m.onnx) needs --artifacts" in capsys.readouterr().err
+    assert main(["bench", "--suite", str(tmp_path / "s.yml"), "--models", "tiny", "--runtimes", "interpreter",
+                 "-o", str(tmp_path / "o")]) == 0
+
+
 def test_missing_expected_entry_and_non_images_exit_2(suite, tmp_path, capsys):
     assert main(["bench", "--suite", str(suite / "suite.yml"), "-o", str(tmp_path / "out")]) == 2
     assert "no expected accuracy for model 'tiny', strategy 'float'" in capsys.readouterr().err

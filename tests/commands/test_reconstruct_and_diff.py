@@ -44,12 +44,14 @@ def test_reconstruction_over_threshold_exits_1(compiled, tmp_path, capsys):
     assert "FAIL" in capsys.readouterr().out
 
 
-def test_nhwc_input_is_transposed_with_a_note(compiled, tmp_path, capsys):
+def test_nhwc_input_is_transposed_with_a_note_only_when_said(compiled, tmp_path, capsys):
     np.save(tmp_path / "nhwc.npy", np.load(compiled / "input.npy").transpose(0, 2, 3, 1))
     args = ["reconstruct", "torch", "--graph", str(compiled / "IR_for_reconstruct_graph.json"),
             "--input_npy", str(tmp_path / "nhwc.npy"), "--result_npy", str(compiled / "result.npy")]
-    assert main(args) == 0
-    assert "is NHWC; transposed" in capsys.readouterr().out
+    assert main(args) == 2  # an NCHW model's arrays are NCHW: no layout guessed from the shape
+    assert "--layout NHWC if yours is NHWC" in capsys.readouterr().err
+    assert main(args + ["--layout", "NHWC"]) == 0
+    assert "read as NHWC [1, 32, 32, 3], transposed to the IR's NCHW" in capsys.readouterr().out
 
 
 def test_diff_fused_ir_against_torch_of_reconstruct_ir_matches(compiled, tmp_path, capsys):

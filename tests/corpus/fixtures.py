@@ -111,6 +111,13 @@ def make_inputs(root: Path) -> dict[str, str]:
         "bad_eval.yml": "MODEL:\n  framework: onnx\n  path: ../tiny.onnx\nEVALUATION: 3\n",
         "path_dir.yml": "MODEL:\n  framework: onnx\n  path: adir\n",
         "threshold_key.yml": "MODEL:\n  framework: onnx\n  path: ../tiny.onnx\nEVALUATION:\n  threshold: -1\n",
+        "hw.yaml": ("mac_array: 64\nmac_bits: 8\nclock_mhz: 100\nbit_widths: [8]\nvector_lanes: 4\nsram_kib: 64\n"
+                    "dram_gbps: 2\nlayer_overhead_us: 1\nsparse_index_bits: 4\nsparse_speedup: {}\n"),
+        "hw_negative.yaml": ("mac_array: 64\nmac_bits: 8\nclock_mhz: 100\nbit_widths: [8]\nvector_lanes: 4\n"
+                             "sram_kib: -1\ndram_gbps: 2\nlayer_overhead_us: 1\nsparse_index_bits: 4\n"
+                             "sparse_speedup: {}\n"),
+        "hw_missing.yaml": "mac_array: 64\nmac_bits: 8\n",
+        "sparse_key.yml": "MODEL:\n  framework: onnx\n  path: ../tiny.onnx\nPERF:\n  hardwre: hw.yaml\n",
     }.items():
         (f / name).write_text(text)
     return {"g": str(g), "p": str(p), "x": str(root / "x.npy"), "y": str(root / "y.npy"),

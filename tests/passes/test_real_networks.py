@@ -4,9 +4,9 @@ import pytest
 
 import frontc
 from frontc.analysis.distance import distance
+from frontc.catalog.registry import all_cases
 from frontc.compiler import compile_graph
 from frontc.passes.fusion import FuseActivation
-from frontc.testing.catalog import all_cases
 
 RTOL = 1e-5
 FRAMEWORKS = ["mxnet", "torch", "tf", "onnx"]

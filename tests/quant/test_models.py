@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 def _torch_graph(name: str):
-    from frontc.testing.torch_cases import MODELS, build_model
+    from frontc.catalog.torch_cases import MODELS, build_model
     return run_pipeline(frontc.load(build_model(name), "torch", input_shapes={"x": MODELS[name][1]}), "cmodel")[0]
 
 

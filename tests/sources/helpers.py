@@ -40,9 +40,11 @@ def plant_bug(graph: Graph, conv: str, folder: Path) -> str:
 
 
 def save_input(graph: Graph, folder: Path, seed: int = 0) -> str:
-    """A seeded input for the graph's only input, saved as .npy (NCHW, as the IR takes it)."""
+    """A seeded input for the graph's only input, saved as .npy in the source framework's layout (what the
+    CLI takes: NHWC for a Keras graph's 4-D input)."""
     x = np.random.default_rng(seed).uniform(-1, 1, graph.inputs[0].shape).astype(np.float32)
-    np.save(folder / "x.npy", x)
+    nhwc = graph.meta.get("source_layout") == "NHWC" and x.ndim == 4
+    np.save(folder / "x.npy", x.transpose(0, 2, 3, 1) if nhwc else x)
     return str(folder / "x.npy")
 
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import frontc
+from frontc.catalog import keras_cases
 from frontc.compiler import compile_graph
 from frontc.frontends.keras_tf.layout import NCHW, PLAIN, Layout
 from frontc.sources import source_trace
 from frontc.sources.keras import ir_layouts, to_ir
-from frontc.testing import keras_cases
 from tests.sources.helpers import assert_matches_interpreter, feeds_for, plant_bug, run_diff, save_input
 
 WEIGHTED = ("Conv2D", "DepthwiseConv2D", "Dense")

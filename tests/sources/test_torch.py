@@ -6,9 +6,9 @@ import pytest
 import torch
 
 import frontc
+from frontc.catalog.torch_cases import build_model
 from frontc.compiler import compile_graph
 from frontc.sources import source_outputs, source_trace
-from frontc.testing.torch_cases import build_model
 from tests.sources.helpers import assert_matches_interpreter, feeds_for, plant_bug, run_diff, save_input
 
 SHAPE = (1, 3, 32, 32)

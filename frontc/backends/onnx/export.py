@@ -35,8 +35,10 @@ def check_supported(graph: Graph) -> None:
 
 
 def to_onnx(graph: Graph, *, opset: int = OPSET) -> onnx.ModelProto:
-    """``graph`` as an ONNX model of ``opset`` (17 by default) with the IR's tensor and node names."""
+    """``graph`` as an ONNX model of ``opset`` (17 by default) with the IR's tensor and node names; a
+    fake-quant graph's annotations become QuantizeLinear/DequantizeLinear (see ``qdq``)."""
     from frontc import __version__
+    from frontc.backends.onnx.qdq import add_qdq
 
     lint(graph)
     check_supported(graph)
@@ -44,7 +46,10 @@ def to_onnx(graph: Graph, *, opset: int = OPSET) -> onnx.ModelProto:
     for node in graph.nodes:
         ctx.node, ctx.attrs = node, node_attrs(node)
         get_emitter(node.op)(node, ctx)
-    initializers = [numpy_helper.from_array(np.asarray(value), name) for name, value in graph.params.items()]
+    add_qdq(graph, ctx)
+    used = {t for n in ctx.nodes for t in n.input}
+    initializers = [numpy_helper.from_array(np.asarray(value), name) for name, value in graph.params.items()
+                    if name in used or name in graph.outputs]
     onnx_graph = helper.make_graph(
         ctx.nodes, graph.name,
         [_value_info(s.name, s.shape, s.dtype) for s in graph.inputs],

@@ -1,12 +1,13 @@
 """Graph inputs and outputs of both paths: shapes, NCHW declaration, layout meta."""
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from frontc.frontends import resolve_input_shapes
 from frontc.frontends.keras_tf.context import Context, Value
 from frontc.frontends.keras_tf.layout import NCHW, PLAIN, ir_shape
-from frontc.ir.errors import OptionError
+from frontc.ir.errors import FrontcNote, OptionError
 from frontc.ir.graph import Graph
 
 
@@ -49,6 +50,9 @@ def resolve_shape(name: str, declared: Sequence[int | None] | None,
         raise OptionError(f"the model does not declare the rank of input '{name}'",
                           hint=f"pass input_shapes={{'{name}': (1, H, W, C)}} (NHWC)")
     shape = [1 if d is None and i == 0 else d for i, d in enumerate(declared)]
+    if declared and declared[0] is None and all(d is not None for d in declared[1:]):
+        warnings.warn(FrontcNote(f"input '{name}' has a dynamic batch dim: using 1; pass "
+                                 f"input_shapes={{'{name}': {tuple(shape)}}} for another"), stacklevel=2)
     if any(d is None for d in shape):
         raise OptionError(f"input '{name}' has unknown dimensions {list(declared)}",
                           hint=f"pass input_shapes={{'{name}': {tuple(1 if d is None else d for d in declared)}}}"

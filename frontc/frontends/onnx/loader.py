@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import numpy as np
 from frontc.frontends import resolve_input_shapes
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.onnx.context import REGISTRY, Const, Context, OnnxNode
-from frontc.ir.errors import ModelLoadError, OptionError
+from frontc.ir.errors import FrontcNote, ModelLoadError, OptionError
 from frontc.ir.graph import Graph
 
 MIN_OPSET = 7
@@ -124,6 +125,11 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
                 raise OptionError(f"input_shapes gives {list(shape)} for input '{value.name}', "
                                   f"but the model declares {dims}", hint="keep the rank and the "
                                   "static dims; set only the dynamic ones")
+        elif tensor.HasField("shape") and dims and not isinstance(dims[0], int) \
+                and all(isinstance(d, int) for d in dims[1:]):
+            shape = (1, *dims[1:])
+            warnings.warn(FrontcNote(f"input '{value.name}' has a dynamic batch dim ({dims[0]}): using 1; "
+                                     f"pass input_shapes={{'{value.name}': {shape}}} for another"), stacklevel=2)
         elif not tensor.HasField("shape") or any(not isinstance(d, int) for d in dims):
             what = f"dynamic dims {dims}" if tensor.HasField("shape") else "no declared shape"
             raise OptionError(f"input '{value.name}' of {where} has {what}",

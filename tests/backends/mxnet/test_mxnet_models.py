@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import frontc
+from frontc.catalog.registry import all_cases
 from frontc.compiler import compile_graph
-from frontc.testing.catalog import all_cases
 from tests.backends.model_helpers import compare
 
 RTOL = 1e-5

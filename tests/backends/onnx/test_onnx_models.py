@@ -7,9 +7,9 @@ from functools import lru_cache
 import pytest
 
 import frontc
+from frontc.catalog.case import Case
+from frontc.catalog.registry import all_cases
 from frontc.compiler import CompileResult, compile_graph
-from frontc.testing.case import Case
-from frontc.testing.catalog import all_cases
 from tests.backends.model_helpers import compare
 
 RTOL = 1e-5

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow,
 
 
 def torch_graph(name: str):
-    from frontc.testing.torch_cases import MODELS, build_model
+    from frontc.catalog.torch_cases import MODELS, build_model
 
     return frontc.load(build_model(name), "torch", input_shapes={"x": MODELS[name][1]})
 

@@ -12,9 +12,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import frontc  # noqa: E402
 from frontc.analysis.distance import Distance, distance  # noqa: E402
+from frontc.catalog.case import seeded_input  # noqa: E402
+from frontc.catalog.keras_cases import nchw, reference  # noqa: E402
 from frontc.ir.graph import Graph  # noqa: E402
-from frontc.testing.case import seeded_input  # noqa: E402
-from frontc.testing.keras_cases import nchw, reference  # noqa: E402
 
 REL_TOL = 1e-5
 

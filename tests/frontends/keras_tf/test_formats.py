@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import frontc
+from frontc.catalog import keras_cases
 from frontc.ir.errors import OptionError
-from frontc.testing import keras_cases
 
 from .helpers import assert_close, frozen
 
@@ -96,8 +96,8 @@ def test_models_without_functional_graph_are_traced() -> None:
     import numpy as np
     from keras import layers
 
-    from frontc.testing.case import seeded_input
-    from frontc.testing.keras_cases import nchw
+    from frontc.catalog.case import seeded_input
+    from frontc.catalog.keras_cases import nchw
 
     class Residual(keras.Model):
         def __init__(self) -> None:

@@ -181,8 +181,8 @@ def test_dense_softmax_vector_input() -> None:
 def test_two_inputs() -> None:
     import keras
 
-    from frontc.testing.case import seeded_input
-    from frontc.testing.keras_cases import nchw, reference
+    from frontc.catalog.case import seeded_input
+    from frontc.catalog.keras_cases import nchw, reference
 
     from .helpers import assert_close
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import frontc
+from frontc.catalog import keras_cases
+from frontc.catalog.case import seeded_input
 from frontc.frontends.keras_tf.layout import NCHW, const_for, flat_order, ir_axis, same_pads
-from frontc.testing import keras_cases
-from frontc.testing.case import seeded_input
 
 from .helpers import assert_close, check, frozen
 

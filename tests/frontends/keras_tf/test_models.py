@@ -1,11 +1,11 @@
-"""The Keras cases of frontc.testing.keras_cases: converted as Keras objects and as frozen
+"""The Keras cases of frontc.catalog.keras_cases: converted as Keras objects and as frozen
 GraphDefs, compared with Keras' output. keras.applications networks are slow."""
 from __future__ import annotations
 
 import pytest
 
 import frontc
-from frontc.testing import keras_cases
+from frontc.catalog import keras_cases
 
 from .helpers import assert_close, frozen
 

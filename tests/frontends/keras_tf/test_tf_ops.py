@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import frontc
-from frontc.testing.case import seeded_input
-from frontc.testing.keras_cases import nchw
+from frontc.catalog.case import seeded_input
+from frontc.catalog.keras_cases import nchw
 
 from .helpers import assert_close
 

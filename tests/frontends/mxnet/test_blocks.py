@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import frontc
+from frontc.catalog.case import seeded_input
 from frontc.frontends.mxnet.gluon import randomize_batchnorm
-from frontc.testing.case import seeded_input
 from tests.frontends.mxnet.helpers import assert_close, mx, run_single
 
 nn = mx.gluon.nn

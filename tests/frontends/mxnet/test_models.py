@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import frontc
+from frontc.catalog import mxnet_cases
+from frontc.catalog.case import seeded_input
 from frontc.frontends.mxnet.gluon import export_block, zoo_block
-from frontc.testing import mxnet_cases
-from frontc.testing.case import seeded_input
 from tests.frontends.mxnet.helpers import assert_close, mx, run_single
 
 CASES = [pytest.param(name, marks=pytest.mark.slow) if slow else name

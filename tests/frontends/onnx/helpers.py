@@ -10,8 +10,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 import frontc
+from frontc.catalog.onnx_cases import onnxruntime_outputs
 from frontc.ir.graph import Graph
-from frontc.testing.onnx_cases import onnxruntime_outputs
 
 Input = tuple[int, ...] | np.ndarray | None
 

@@ -10,8 +10,8 @@ import pytest
 from onnx import TensorProto, helper
 
 import frontc
+from frontc.catalog.onnx_cases import light_model_path
 from frontc.ir.errors import ModelLoadError, OptionError, UnsupportedOpError
-from frontc.testing.onnx_cases import light_model_path
 from tests.frontends.onnx.helpers import model
 
 F = TensorProto.FLOAT

@@ -9,7 +9,7 @@ from onnx import helper
 
 import frontc
 from frontc.analysis.distance import distance
-from frontc.testing.onnx_cases import FAST_MODELS, LIGHT_MODELS, light_case, onnxruntime_outputs
+from frontc.catalog.onnx_cases import FAST_MODELS, LIGHT_MODELS, light_case, onnxruntime_outputs
 
 MODELS = [pytest.param(name, marks=() if name in FAST_MODELS else pytest.mark.slow)
           for name in LIGHT_MODELS]

@@ -7,7 +7,7 @@ import onnx
 from onnx import TensorProto, helper
 
 import frontc
-from frontc.testing.onnx_cases import onnxruntime_outputs
+from frontc.catalog.onnx_cases import onnxruntime_outputs
 from tests.frontends.onnx.helpers import assert_matches, model, randn
 
 F = TensorProto.FLOAT

@@ -11,9 +11,9 @@ import pytest
 import torch
 
 import frontc
+from frontc.catalog.case import seeded_input
+from frontc.catalog.onnx_cases import onnxruntime_outputs
 from frontc.ir.errors import OptionError
-from frontc.testing.case import seeded_input
-from frontc.testing.onnx_cases import onnxruntime_outputs
 
 nn, F = torch.nn, torch.nn.functional
 

@@ -9,8 +9,8 @@ import torch
 
 import frontc
 from frontc.analysis.distance import distance
+from frontc.catalog.torch_cases import randomize_batchnorm
 from frontc.ir.graph import Graph
-from frontc.testing.torch_cases import randomize_batchnorm
 
 REL_TOL = 1e-5  # conv, matmul, pooling: max|diff| <= 1e-5 * max|ref|
 ELEMENTWISE_TOL = 1e-6  # elementwise ops

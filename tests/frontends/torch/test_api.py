@@ -11,7 +11,7 @@ from frontc.frontends.torch.registry import REG
 
 
 def test_importing_frontc_does_not_import_torch() -> None:
-    code = ("import sys, frontc, frontc.frontends.torch, frontc.testing.torch_cases, frontc.models, "
+    code = ("import sys, frontc, frontc.frontends.torch, frontc.catalog.torch_cases, frontc.models, "
             "frontc.data.imagenet_samples; frontc.frontends.framework_module('torch'); "
             "assert 'torch' not in sys.modules, 'torch was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)

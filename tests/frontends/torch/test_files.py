@@ -8,10 +8,10 @@ import torch
 from torch.nn import functional as F
 
 import frontc
+from frontc.catalog.torch_cases import randomize_batchnorm
 from frontc.ir.errors import ModelLoadError, OptionError
 from frontc.models.torch import load_efficientnet_lite0, resnet18
 from frontc.models.torch.small import small_unet
-from frontc.testing.torch_cases import randomize_batchnorm
 from tests.frontends.torch.helpers import Fn, assert_close, randn
 
 SHAPE = (1, 3, 32, 32)

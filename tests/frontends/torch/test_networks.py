@@ -1,11 +1,11 @@
-"""Whole networks against PyTorch: the cases of frontc.testing.torch_cases (big ones slow),
+"""Whole networks against PyTorch: the cases of frontc.catalog.torch_cases (big ones slow),
 and the traceability of IR names to module paths and state_dict keys."""
 from __future__ import annotations
 
 import pytest
 
 import frontc
-from frontc.testing.torch_cases import cases
+from frontc.catalog.torch_cases import cases
 from tests.frontends.torch.helpers import assert_close
 
 CASE_PARAMS = [pytest.param(name, marks=[pytest.mark.slow] if factory.slow else [])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from frontc.testing.case import Case, CaseFactory, seeded_input
+from frontc.catalog.case import IMAGENET, Case, ModelEntry, seeded_input
 
 SEED = 0
 # case name -> (builder in frontc.models.torch, input shape, slow, trained weights)
@@ -61,7 +61,15 @@ def torch_case(name: str, seed: int = SEED) -> Case:
     return Case("torch", name, model, {"x": shape}, {"x": x}, [reference], slow)
 
 
-def cases() -> dict[str, CaseFactory]:
+# the preprocessing of trained weights (EfficientNet-Lite0: inputs scaled to [-1, 1])
+PREPROCESSING = {"efficientnet_lite0": {"resize": 256, "crop": 224, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5],
+                                        "scale": "1/255", "color": "RGB", "layout": "NCHW"}}
+
+
+def cases() -> dict[str, ModelEntry]:
     """Every PyTorch case by name (each converts and runs in under 10 s, so none is slow)."""
-    return {name: CaseFactory(slow, functools.partial(torch_case, name))
-            for name, (_, _, slow, _) in MODELS.items()}
+    out = {}
+    for name, (_, shape, slow, trained) in MODELS.items():
+        extra = {"preprocessing": PREPROCESSING[name], "labels": IMAGENET} if trained else {}
+        out[name] = ModelEntry(slow, functools.partial(torch_case, name), shape, **extra)
+    return out

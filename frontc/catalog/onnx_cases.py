@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from frontc.testing.case import Case, CaseFactory, seeded_input
+from frontc.catalog.case import Case, ModelEntry, seeded_input
 
 LIGHT_MODELS = ("squeezenet", "resnet50", "densenet121", "inception_v1", "inception_v2",
                 "shufflenet", "vgg19", "bvlc_alexnet", "zfnet512")
@@ -143,7 +143,8 @@ def light_case(name: str, seed: int = 0) -> Case:
                 name not in FAST_MODELS)
 
 
-def cases() -> dict[str, CaseFactory]:
-    """Factories of the light-model cases, by model name (``light_resnet50``...)."""
-    return {f"light_{name}": CaseFactory(name not in FAST_MODELS, functools.partial(light_case, name))
+def cases() -> dict[str, ModelEntry]:
+    """The light-model cases, by model name (``light_resnet50``...): 1x3x224x224, weights randomized."""
+    return {f"light_{name}": ModelEntry(name not in FAST_MODELS, functools.partial(light_case, name), (1, 3, 224, 224),
+                                        file=f"onnx/backend/test/data/light/light_{name}.onnx")
             for name in LIGHT_MODELS}

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from frontc.testing.case import Case, CaseFactory, seeded_input
+from frontc.catalog.case import Case, ModelEntry, seeded_input
 
 SMALL_BATCH = 2
 
@@ -130,18 +130,18 @@ def keras_case(name: str, build: Callable[[], Any], batch: int, *, slow: bool, s
                 feeds={input_name: nchw(x)}, reference=reference(model, [x]), slow=slow)
 
 
-# case name -> (model builder, batch, slow)
-MODELS: dict[str, tuple[Callable[[], Any], int, bool]] = {
-    "small_cnn": (small_cnn, SMALL_BATCH, False),
-    "small_functional": (small_functional, SMALL_BATCH, False),
-    "flatten_dense": (flatten_dense, SMALL_BATCH, False),
-    "resnet50": (lambda: application("ResNet50"), 1, True),
-    "mobilenet_v2": (lambda: application("MobileNetV2"), 1, True),
-    "efficientnet_b0": (lambda: application("EfficientNetB0"), 1, True),
+# case name -> (model builder, input shape as the IR sees it (NCHW), slow)
+MODELS: dict[str, tuple[Callable[[], Any], tuple[int, ...], bool]] = {
+    "small_cnn": (small_cnn, (SMALL_BATCH, 3, 16, 16), False),
+    "small_functional": (small_functional, (SMALL_BATCH, 3, 12, 12), False),
+    "flatten_dense": (flatten_dense, (SMALL_BATCH, 4, 6, 5), False),
+    "resnet50": (lambda: application("ResNet50"), (1, 3, 224, 224), True),
+    "mobilenet_v2": (lambda: application("MobileNetV2"), (1, 3, 224, 224), True),
+    "efficientnet_b0": (lambda: application("EfficientNetB0"), (1, 3, 224, 224), True),
 }
 
 
-def cases() -> dict[str, CaseFactory]:
+def cases() -> dict[str, ModelEntry]:
     """The Keras cases by name (slow ones: the keras.applications networks at 224x224)."""
-    return {name: CaseFactory(slow, functools.partial(keras_case, name, build, batch, slow=slow))
-            for name, (build, batch, slow) in MODELS.items()}
+    return {name: ModelEntry(slow, functools.partial(keras_case, name, build, shape[0], slow=slow), shape)
+            for name, (build, shape, slow) in MODELS.items()}

@@ -1,4 +1,5 @@
-"""A Case: a real source model, a seeded input, and the source framework's own output on it."""
+"""A catalog entry (what a model is and how to build it) and the Case it builds: a real source model,
+a seeded input, and the source framework's own output on it."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,12 +28,27 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+IMAGENET = "imagenet"  # label list names (see frontc.data)
+FASHION_MNIST = "fashion_mnist"
+SEEDED = {"input": "seeded uniform [-1, 1)", "layout": "NCHW"}  # random-weight models: no real preprocessing
+
+
 @dataclass(frozen=True)
-class CaseFactory:
-    """Builds a Case on demand; ``slow`` tells the tests (before building) to run it only in the slow suite."""
+class ModelEntry:
+    """One model of the catalog: how to build it (``build`` makes its Case), its input shape (IR layout),
+    preprocessing, label list, domain and task. ``slow`` tells the tests (before building) to run it only in
+    the slow suite. The registry fills in ``name`` and ``framework``."""
 
     slow: bool
     build: Callable[[], Case]
+    input_shape: tuple[int, ...] = ()
+    preprocessing: dict[str, Any] = field(default_factory=lambda: dict(SEEDED))
+    labels: str | None = None
+    domain: str = "vision"
+    task: str = "classification"
+    file: str | None = None
+    name: str = ""
+    framework: str = ""
 
     def __call__(self) -> Case:
         return self.build()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from frontc.testing.case import Case, CaseFactory, seeded_input
+from frontc.catalog.case import Case, ModelEntry, seeded_input
 
 SEED = 0
 # case name -> (gluoncv name, input shape, slow)
@@ -39,6 +39,7 @@ def zoo_case(name: str, seed: int = SEED) -> Case:
                 {"seed": seed})
 
 
-def cases() -> dict[str, CaseFactory]:
+def cases() -> dict[str, ModelEntry]:
     """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow)."""
-    return {name: CaseFactory(slow, functools.partial(zoo_case, name)) for name, (_, _, slow) in MODELS.items()}
+    return {name: ModelEntry(slow, functools.partial(zoo_case, name), shape)
+            for name, (_, shape, slow) in MODELS.items()}

@@ -1,0 +1,131 @@
+"""The checklist's steps. Each reads its inputs from the output folder (or the config), writes its outputs
+there and records what it measured in ``step.data``; ``frontc.checklist.plan`` declares their order."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from frontc.checklist.context import IMPORTED, MOFFETT_IR, Context, Step
+from frontc.ir.errors import FrontcError, OptionError
+from frontc.outputs import Outputs, write_file
+
+RECONSTRUCT, CMODEL = f"{MOFFETT_IR}/IR_for_reconstruct", f"{MOFFETT_IR}/IR_fused_for_CModel"
+SPARSE_RECORD = "sparse_training.json"
+RECORD_FIELDS = ("model", "sparsity", "top1", "date", "input_shape")
+
+
+def _files(out: Path, *names: str) -> list[Path]:
+    return [out / name for name in names]
+
+
+def ir_files(out: Path, prefix: str) -> list[Path]:
+    return _files(out, f"{prefix}_graph.json", f"{prefix}_params.npz")
+
+
+def get_model(ctx: Context, step: Step) -> None:
+    """Step 1: import the model, keep its source files, the input it is checked on and the reference output."""
+    from frontc.checklist.artifacts import save_source_files
+    from frontc.checklist.source import resolve
+    from frontc.commands.common import npy_bytes
+    from frontc.ir.serialize import graph_files, npz_bytes
+
+    source = resolve(ctx.target)
+    with Outputs("checklist", force=True) as out:  # the step's files appear together
+        for path, data in graph_files(source.graph, ctx.out / IMPORTED).items():
+            out.write(path, data)
+        out.write(ctx.out / "inputs.npz", npz_bytes(source.feeds))
+        out.write(ctx.out / "input.npy", npy_bytes(source.feeds[source.graph.inputs[0].name]))
+        out.write(ctx.out / "result.npy", npy_bytes(source.reference))
+        save_source_files(source, out.folder(ctx.out / "source"))
+    ctx.cache.pop(IMPORTED, None)
+    entry, model = source.entry, ctx.section("MODEL")
+    step.data = {"model": source.name, "framework": source.framework, "reference": source.reference_from,
+                 "framework_version": source.graph.meta.get("framework_version", ""),
+                 "input_shape": list(source.graph.inputs[0].shape), "nodes": len(source.graph.nodes),
+                 "domain": model.get("domain", entry.domain if entry else "vision"),
+                 "task": model.get("task", entry.task if entry else "classification"),
+                 "preprocessing": model.get("preprocessing", entry.preprocessing if entry else {}),
+                 "labels": entry.labels if entry else model.get("labels"), "top1": None}
+
+
+def sparse_record(ctx: Context, step: Step) -> None:
+    """Step 2: the sparse training record (JSON written by the training projects) of this model."""
+    path = ctx.config_file("SPARSE", "record")
+    if path is None:
+        raise OptionError("SPARSE needs record: the training record JSON", path=str(ctx.config_path))
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise OptionError(f"cannot read the training record: {exc}", path=str(path)) from None
+    missing = [key for key in RECORD_FIELDS if key not in record]
+    if missing:
+        raise OptionError(f"training record misses {missing}", path=str(path), hint=f"it needs {RECORD_FIELDS}")
+    write_file(ctx.out / SPARSE_RECORD, path.read_bytes(), force=True)
+    step.data = {key: record[key] for key in RECORD_FIELDS} | {k: record[k] for k in ("base_top1", "pattern")
+                                                             if k in record}
+
+
+def compile_step(ctx: Context, step: Step) -> None:
+    """Step 3: both IRs into moffett_ir/."""
+    from frontc.compiler import compile_graph, write_ir
+    result = compile_graph(ctx.graph(IMPORTED))
+    write_ir(result, ctx.out / MOFFETT_IR, overwrite=True)  # replaced together
+    for prefix in (RECONSTRUCT, CMODEL):
+        ctx.cache.pop(prefix, None)
+    step.data = {"nodes_reconstruct": len(result.reconstruct.nodes), "nodes_cmodel": len(result.cmodel.nodes),
+                 "files": sorted(p.name for p in result.files)}
+
+
+def complexity_step(ctx: Context, step: Step) -> None:
+    """Step 4: nnz, sparsity, dense and sparse FLOPs of IR_for_reconstruct."""
+    from frontc.analysis.complexity import complexity
+    c = complexity(ctx.graph(RECONSTRUCT))
+    write_file(ctx.out / "complexity.json", json.dumps(c.as_dict(), indent=1) + "\n", force=True)
+    step.data = {"line": c.line(), "nnz": c.nnz, "sparsity": c.sparsity, "dense_flops": c.dense_flops,
+                 "sparse_flops": c.sparse_flops}
+
+
+def reconstruction(target: str):
+    """Step 5 for one framework: rebuild both IRs, compare with the reference output, save the models."""
+    def run(ctx: Context, step: Step) -> None:
+        from frontc.reconstruction import check_reconstruction
+        feeds = dict(np.load(ctx.out / "inputs.npz", allow_pickle=False))
+        reference = ctx.array("result.npy")
+        failed = []
+        for which in (RECONSTRUCT, CMODEL):
+            graph = ctx.graph(which)
+            suffix = {"torch": ".pt", "tf": ".pb"}[target]
+            check = check_reconstruction(target, graph, feeds, reference, threshold=ctx.threshold,
+                                         save_path=str(ctx.out / f"{target}_{graph.name}{suffix}"))
+            step.data[graph.name] = {"rel_max": check.distance.rel_max, "cosine": check.distance.cosine,
+                                     "top1": check.distance.top1, "saved": Path(str(check.saved)).name}
+            if not check.passed:
+                failed.append(f"{graph.name} rel_max {check.distance.rel_max:.3e}")
+        if failed:
+            raise FrontcError(f"{'; '.join(failed)} > threshold {ctx.threshold:g}")
+    return run
+
+
+def performance(ctx: Context, step: Step) -> None:
+    """Step 7: the analytical performance model of IR_fused_for_CModel on the configured hardware."""
+    from frontc.perf.hardware import load_hardware
+    from frontc.perf.model import estimate
+    from frontc.perf.roofline import roofline_png
+    hw = load_hardware(hardware_file(ctx))
+    report = estimate(ctx.graph(CMODEL), hw)
+    data = report.as_dict()
+    with Outputs("checklist", force=True) as out:
+        out.write(ctx.out / "perf.json", json.dumps(data, indent=1) + "\n")
+        out.write(ctx.out / "roofline.png", roofline_png(report))
+    step.data = {"hardware": hw.name, "latency_ms": report.latency_s * 1e3, "macs": data["macs"],
+                 "effective_macs": data["effective_macs"], "dram_bytes": data["dram_bytes"],
+                 "compute_bound": data["compute_bound_layers"], "layers": len(report.layers),
+                 "bits_from": report.bits_from}
+
+
+def hardware_file(ctx: Context) -> Path:
+    """PERF.hardware of the config, else the example accelerator of configs/hardware/."""
+    from frontc.zoo.layout import checkout_root
+    return ctx.config_file("PERF", "hardware") or checkout_root() / "configs/hardware/example_accelerator.yaml"

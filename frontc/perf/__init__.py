@@ -1,0 +1,1 @@
+"""Step 7 of the checklist: an analytical accelerator performance model over the fused IR."""
