@@ -212,6 +212,11 @@ CASES: list[tuple[str, str]] = [
     ("bad", "zoo export nosuch/1 -o {o}/taken.pb --zoo {o}/zoo"),
     ("bad", "zoo submit {F}/adir --zoo {o}/afile"),
     ("bad", "zoo list --min-sparsity -1 --zoo {o}/zoo"),
+    # quantize and accuracy (step-6 configs, h10b)
+    *[("bad", f"{verb} --config-file {{F}}/{name}") for verb in ("quantize", "accuracy")
+      for name in ("bad.yml", "typo_section.yml", "list.yml", "missing.yml", "adir")],
+    ("bad", "quantize --config-file {F}/bad.yml --strategy caffe"),
+    ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
     # the command line itself
     ("bad", "nosuchverb"),
     ("bad", ""),
