@@ -276,7 +276,7 @@ def problems(expect: str, outcome: Outcome) -> dict[str, bool]:
         "bad input not refused (exit 0 or 1)": expect == "bad" and outcome.status in (0, 1),
         "expected success failed": expect == "ok" and outcome.status != 0,
         "file replaced": bool(outcome.replaced),
-        "written on error": outcome.status == 2 and bool(outcome.created),
+        "written on error": outcome.status not in (0, 1) and bool(outcome.created),
         "temporary left": bool(outcome.temporaries),
     }
 
