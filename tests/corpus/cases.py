@@ -217,6 +217,18 @@ CASES: list[tuple[str, str]] = [
       for name in ("bad.yml", "typo_section.yml", "list.yml", "missing.yml", "adir")],
     ("bad", "quantize --config-file {F}/bad.yml --strategy caffe"),
     ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
+    # cmodel (h15): a float IR, bad graphs, folders that hold no C model, taken outputs
+    ("bad", "cmodel emit --graph {g} -o {o}/cm"),
+    *[("bad", f"cmodel emit --graph {graph} -o {{o}}/cm") for graph in BAD_GRAPHS[:6]],
+    ("bad", "cmodel emit --graph {g} -o {o}/afile"),
+    ("bad", "cmodel emit --graph {g} -o {o}/cm --weights text"),
+    ("bad", "cmodel emit -o {o}/cm"),
+    ("bad", "cmodel build {o}/adir"),
+    ("bad", "cmodel build {F}/missing"),
+    ("bad", "cmodel build {o}/adir --opt O9"),
+    ("bad", "cmodel run {o}/adir --input_npy {x}"),
+    ("bad", "cmodel run {F}/missing --input_npy {x} --output_npy {o}/taken.npy"),
+    ("bad", "cmodel"),
     # the command line itself
     ("bad", "nosuchverb"),
     ("bad", ""),
