@@ -54,15 +54,14 @@ def test_existing_output_needs_force(squeezenet, tmp_path, capsys):
 
 
 def test_failed_compile_writes_nothing(tmp_path, capsys):
-    node = helper.make_node("TopK", ["x", "k"], ["v", "i"])
+    node = helper.make_node("Unique", ["x"], ["v"])
     graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 4])],
-                              [helper.make_tensor_value_info("v", onnx.TensorProto.FLOAT, [1, 2])],
-                              [helper.make_tensor("k", onnx.TensorProto.INT64, [1], [2])])
-    path = tmp_path / "topk.onnx"
+                              [helper.make_tensor_value_info("v", onnx.TensorProto.FLOAT, [None])])
+    path = tmp_path / "unique.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
     assert main(["compile", "onnx", str(path), "-o", str(tmp_path / "ir")]) == 2
     err = capsys.readouterr().err
-    assert "TopK x1" in err and err.count("\n") == 1
+    assert "Unique x1" in err and err.count("\n") == 1
     assert not (tmp_path / "ir").exists() or not any((tmp_path / "ir").iterdir())
 
 
@@ -73,3 +72,11 @@ def test_parse_input_shapes():
         parse_input_shapes(["data=1,0,3"])
     with pytest.raises(OptionError, match="name each input"):
         parse_input_shapes(["1,2", "3,4"])
+
+
+def test_force_without_png_removes_the_old_pngs(squeezenet, tmp_path):
+    _, path = squeezenet
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path)]) == 0
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--force", "--no-png"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n in output_files() + [REPORT]
+                                                                if not n.endswith(".png"))
