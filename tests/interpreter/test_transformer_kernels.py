@@ -163,3 +163,12 @@ def test_reduce_prod_l2(op: str, axes: list, keepdims: int) -> None:
     params = {"axes": np.array(axes, np.int64)} if axes else {}
     ref = onnx_op(op, ["x", *params], {"x": x}, params, opset=18, keepdims=keepdims)
     assert_close(ir_op(op, ["x"], {"x": x}, attrs={"axes": axes, "keepdims": keepdims}), ref, "compute")
+
+
+@pytest.mark.parametrize("axis,index_shape", [(0, (2, 4, 5)), (1, (3, 2, 5)), (-1, (3, 4, 7)), (2, (1, 2, 3))])
+def test_gather_elements(axis: int, index_shape: tuple) -> None:
+    x = randn(3, 4, 5)
+    dim = x.shape[axis]
+    params = {"i": rng(1).integers(-dim, dim, index_shape).astype(np.int64)}
+    ref = onnx_op("GatherElements", ["x", "i"], {"x": x}, params, axis=axis)
+    assert_close(ir_op("GatherElements", ["x", "i"], {"x": x}, params, {"axis": axis}), ref, "exact")

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 
 from frontc.backends.tf.context import BuildContext
-from frontc.backends.tf.layers_ext import Attention, AxisOp, Einsum, Function, Gelu
+from frontc.backends.tf.layers_ext import Attention, AxisOp, Einsum, Function, GatherElements, Gelu
 from frontc.backends.tf.registry import factory
 from frontc.ir.graph import Node
 from frontc.ir.ops.linalg import parse_einsum
@@ -110,3 +110,11 @@ def attention(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
     xs = [ctx.get(t, nhwc=False) for t in node.inputs if t]
     scale = a["scale"] or 1.0 / float(np.sqrt(ctx.shape(node.inputs[0])[-1]))
     ctx.set(node.outputs[0], ctx.call(Attention(scale, name=ctx.name()), xs))
+
+
+@factory("GatherElements")
+def gather_elements(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
+    """GatherElements -> a GatherElements layer (take_along_axis) on the IR form."""
+    x, index = node.inputs
+    layer = GatherElements(a["axis"] % ctx.rank(x), ctx.shape(index), name=ctx.name())
+    ctx.set(node.outputs[0], ctx.call(layer, [ctx.get(x, nhwc=False), ctx.get(index, nhwc=False)]))

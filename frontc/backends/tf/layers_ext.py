@@ -192,3 +192,21 @@ class Attention(FrontcLayer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "scale": self.scale}
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class GatherElements(FrontcLayer):
+    """take_along_axis along ``axis`` of X cut to the indices' ``extent`` (negative indices wrapped)."""
+
+    def __init__(self, axis: int = 0, extent: Sequence[int] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis, self.extent = int(axis), [int(d) for d in extent]
+
+    def call(self, inputs: Any) -> Any:
+        x, index = inputs
+        index = tf.where(index < 0, index + tf.cast(tf.shape(x)[self.axis], index.dtype), index)
+        x = x[tuple(slice(None) if k == self.axis else slice(0, d) for k, d in enumerate(self.extent))]
+        return tf.experimental.numpy.take_along_axis(x, index, self.axis)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "axis": self.axis, "extent": self.extent}

@@ -213,3 +213,9 @@ def depth_to_space(node: OnnxNode, ctx: Context) -> Value:
 def space_to_depth(node: OnnxNode, ctx: Context) -> Value:
     """ONNX SpaceToDepth."""
     return ctx.emit(node, "SpaceToDepth", [ctx.x(node, 0)], {"blocksize": node.attrs["blocksize"]})
+
+
+@REGISTRY.register("GatherElements", since=11)
+def gather_elements(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX GatherElements."""
+    return ctx.emit(node, "GatherElements", [ctx.x(node, 0), ctx.x(node, 1)], {"axis": node.attr("axis", 0)})

@@ -122,3 +122,12 @@ def space_to_depth(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
     n, c, h, w = x.shape
     y = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
     return np.ascontiguousarray(y.reshape(n, c * b * b, h // b, w // b))
+
+
+@kernel("GatherElements")
+def gather_elements(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, idx = ins
+    axis = a["axis"] % x.ndim
+    index = np.where(idx < 0, idx + x.shape[axis], idx)
+    sliced = x[tuple(slice(0, d) if k != axis else slice(None) for k, d in enumerate(idx.shape))]
+    return np.ascontiguousarray(np.take_along_axis(sliced, index, axis=axis))

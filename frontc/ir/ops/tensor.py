@@ -244,3 +244,15 @@ def depth_to_space(ins: Ins, a: dict[str, Any]):
 def space_to_depth(ins: Ins, a: dict[str, Any]):
     """Moves spatial blocks into channels (YOLO reorg)."""
     return _block(ins, a, False)
+
+
+@register_op("GatherElements", ["X", "indices"], {"axis": AttrSpec("int", 0)}, family="tensor")
+def gather_elements(ins: Ins, a: dict[str, Any]):
+    """out[i][j][k] = X[indices[i][j][k]][j][k] along ``axis`` (negative indices count from the end);
+    the output has the indices' shape."""
+    x, idx = need(ins, 0, "X"), need(ins, 1, "indices")
+    require(idx.dtype in ("int32", "int64"), f"GatherElements indices must be int32/int64, got {idx.dtype}")
+    axis = norm_axis(a["axis"], x.rank)
+    require(idx.rank == x.rank and all(i <= d for k, (i, d) in enumerate(zip(idx.shape, x.shape)) if k != axis),
+            f"GatherElements indices {idx.shape} do not fit X{x.shape} off axis {axis}")
+    return [(idx.shape, x.dtype)]

@@ -117,3 +117,9 @@ def test_recurrent_sequence_lens(op, direction):
 def test_attention(mask):
     ins = [(2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 7)] + ([randn(2, 1, 1, 6, seed=3)] if mask else [])
     check(single("Attention", ins, {"scale": 0.25}), linear=True)
+
+
+@io_layouts
+def test_gather_elements(channels_last_io):
+    index = np.random.default_rng(0).integers(-4, 4, (2, 3, 2, 5))
+    check(single("GatherElements", [X, index], {"axis": 2}), channels_last_io=channels_last_io)

@@ -80,6 +80,8 @@ SMOKE = {
     "Unsqueeze": (["x"], {"x": X}, {}, {"axes": [0]}, "exact", 1),
     "Pad": (["x"], {"x": X}, {}, {"pads": [0, 0, 1, 2, 0, 0, 2, 1], "mode": "reflect"}, "exact", 1),
     "Resize": (["x"], {"x": X}, {}, {"scales": [1.0, 1.0, 1.5, 2.0], "mode": "linear"}, "compute", 1),
+    "GatherElements": (["x", "i"], {"x": X}, {"i": np.random.default_rng(0).integers(-4, 4, (2, 4, 3, 6))},
+                       {"axis": 1}, "exact", 1),
     "Gather": (["x", "i"], {"x": X}, {"i": np.array([3, -1, 0], np.int64)}, {"axis": 1}, "exact", 1),
     "Shape": (["x"], {"x": X}, {}, {}, "exact", 1),
     "Expand": (["x"], {"x": X[:, :1]}, {}, {"shape": [2, 3, 1, 1]}, "exact", 1),

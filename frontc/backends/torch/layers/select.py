@@ -155,3 +155,26 @@ class Pad(nn.Module):
 def pad(node: Node, ctx: LayerContext) -> nn.Module:
     """Pad -> F.pad (constant, reflect, replicate for 'edge'); negative pads crop first."""
     return Pad(list(ctx.attrs["pads"]), ctx.attrs["mode"], ctx.attrs["value"])
+
+
+class GatherElements(nn.Module):
+    """torch.gather along ``dim`` (negative indices made positive first; X cut to the indices' extent
+    off the axis, as the IR allows smaller indices)."""
+
+    def __init__(self, dim: int, extent: tuple[int, ...]) -> None:
+        super().__init__()
+        self.dim, self.extent = dim, extent
+
+    def forward(self, x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+        index = torch.where(index < 0, index + x.shape[self.dim], index).long()
+        x = x[tuple(slice(None) if k == self.dim else slice(0, d) for k, d in enumerate(self.extent))]
+        return torch.gather(x, self.dim, index)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+@layer("GatherElements")
+def gather_elements(node: Node, ctx: LayerContext) -> nn.Module:
+    """GatherElements -> torch.gather."""
+    return GatherElements(norm_axis(ctx.attrs["axis"], len(ctx.shape(0))), ctx.shape(1))
