@@ -180,6 +180,12 @@ CASES: list[tuple[str, str]] = [
     ("bad", "calibrate --graph {g} -o {o}/new.json"),
     ("bad", "calibrate --config-file {F}/bad.yml"),
     ("bad", "calibrate --config-file {F}/typo_section.yml"),
+    # prune
+    *[("bad", f"prune --graph {{g}} -o {{o}}/new {opt}") for opt in (
+        "--ratio 1.5", "--ratio -0.1", "--ratio nan", "--ratio x", "", "--ratio 0.5 --zero-channels")],
+    ("bad", "prune --graph {F}/garbage.json --ratio 0.5 -o {o}/new"),
+    ("bad", "prune --graph {F}/truncated_graph.json --ratio 0.5 -o {o}/new"),
+    ("bad", "prune --graph {g} --ratio 0.5 -o /proc/frontc/p"),
     # perf
     ("ok", "perf --graph {g} --hardware {F}/hw.yaml --plot {o}/new.png --json {o}/new.json"),
     ("bad", "perf --graph {g} --hardware {F}/hw_negative.yaml --plot {o}/new.png"),
