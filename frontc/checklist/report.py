@@ -25,8 +25,9 @@ def facts(report, ctx: Context) -> dict[str, Any]:
     model, sparse, comp = s["get model"].data, s["sparse training"].data, s["complexity"].data
     shape = model.get("input_shape", [])
     return {"model": report.model, "shape": "x".join(map(str, shape[2:])) or "?", "input_shape": shape,
-            "date": str(sparse.get("date", ctx.date)), "top1": sparse.get("top1", model.get("top1")),
-            "orig_top1": sparse.get("base_top1", model.get("top1")),
+            "date": str(sparse.get("date", ctx.date)),
+            "top1": model["top1"] if model.get("top1") is not None else sparse.get("top1"),
+            "orig_top1": model.get("top1") if not sparse else None,
             "sparsity": sparse.get("sparsity", comp.get("sparsity")), "comp": comp,
             "compiled": YES[s["compile"].ok], "torch": YES[s["torch rt"].ok], "tf": YES[s["tf rt"].ok],
             "perf": s["performance model"].data, "source": model}
@@ -105,7 +106,7 @@ def card(report, ctx: Context) -> dict[str, Any] | None:
     perf = f["perf"]
     return {"model": f["model"].replace(":", "_"), "domain": src["domain"], "task": src["task"],
             "framework": src["framework"], "input_shape": f["input_shape"], "preprocessing": src["preprocessing"],
-            "accuracy": {"float": f["top1"], "quantized": {}}, "sparsity": float(f["sparsity"]),
+            "accuracy": {"float": f["top1"], "quantized": {}}, "sparsity": float(comp["sparsity"]),
             "nnz": comp["nnz"], "dense_flops": comp["dense_flops"], "sparse_flops": comp["sparse_flops"],
             "checklist": {s.name: "reused" if s.reused else YES[s.ok] for s in report.steps.values()},
             "frontc_version": __version__, "date": f["date"], "version": version,

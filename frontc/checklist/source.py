@@ -94,7 +94,8 @@ def from_model(framework: str, model: Any, input_shapes: dict | None, name: str,
 
 SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "module", "domain", "task",
                       "preprocessing"),
-            "EVALUATION": ("input_npy", "result_npy", "layout"), "SPARSE": ("record",), "PERF": ("hardware",)}
+            "EVALUATION": ("input_npy", "result_npy", "layout", "dataset", "images", "limit"),
+            "SPARSE": ("record",), "PERF": ("hardware",)}
 OTHER_SECTIONS = ("PREPROCESS", "QUAN", "SAVE_PATH")  # the seed config's sections for other commands
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from frontc.checklist.context import IMPORTED, MOFFETT_IR, Context, Step
+from frontc.checklist.evaluate import evaluation_set, top1
 from frontc.ir.errors import FrontcError, OptionError
 from frontc.outputs import Outputs, write_file
 
 RECONSTRUCT, CMODEL = f"{MOFFETT_IR}/IR_for_reconstruct", f"{MOFFETT_IR}/IR_fused_for_CModel"
 SPARSE_RECORD = "sparse_training.json"
-RECORD_FIELDS = ("model", "sparsity", "top1", "date", "input_shape")
 
 
 def _files(out: Path, *names: str) -> list[Path]:
@@ -41,30 +41,31 @@ def get_model(ctx: Context, step: Step) -> None:
         save_source_files(source, out.folder(ctx.out / "source"))
     ctx.cache.pop(IMPORTED, None)
     entry, model = source.entry, ctx.section("MODEL")
-    step.data = {"model": source.name, "framework": source.framework, "reference": source.reference_from,
+    preprocessing = model.get("preprocessing", entry.preprocessing if entry else {})
+    accuracy = None
+    data = evaluation_set(ctx, source.graph, preprocessing)
+    if data is not None:
+        accuracy = top1(source.graph, *data)
+        step.data["evaluated"] = len(data[1])
+    step.data |= {"model": source.name, "framework": source.framework, "reference": source.reference_from,
                  "framework_version": source.graph.meta.get("framework_version", ""),
                  "input_shape": list(source.graph.inputs[0].shape), "nodes": len(source.graph.nodes),
                  "domain": model.get("domain", entry.domain if entry else "vision"),
                  "task": model.get("task", entry.task if entry else "classification"),
-                 "preprocessing": model.get("preprocessing", entry.preprocessing if entry else {}),
-                 "labels": entry.labels if entry else model.get("labels"), "top1": None}
+                 "preprocessing": preprocessing, "labels": entry.labels if entry else None, "top1": accuracy}
 
 
 def sparse_record(ctx: Context, step: Step) -> None:
-    """Step 2: the sparse training record (JSON written by the training projects) of this model."""
+    """Step 2: the sparse training record (frontc.models.record JSON, written by the training projects)."""
+    from frontc.models.record import read_record
     path = ctx.config_file("SPARSE", "record")
     if path is None:
         raise OptionError("SPARSE needs record: the training record JSON", path=str(ctx.config_path))
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise OptionError(f"cannot read the training record: {exc}", path=str(path)) from None
-    missing = [key for key in RECORD_FIELDS if key not in record]
-    if missing:
-        raise OptionError(f"training record misses {missing}", path=str(path), hint=f"it needs {RECORD_FIELDS}")
+    record = read_record(path)
     write_file(ctx.out / SPARSE_RECORD, path.read_bytes(), force=True)
-    step.data = {key: record[key] for key in RECORD_FIELDS} | {k: record[k] for k in ("base_top1", "pattern")
-                                                             if k in record}
+    step.data = {"model": record.model, "pattern": record.pattern, "sparsity": record.sparse_rate / 100,
+                 "top1": record.top1 / 100, "date": record.training_date, "input_shape": record.input_shape,
+                 "dataset": record.dataset, "epochs": record.epochs}
 
 
 def compile_step(ctx: Context, step: Step) -> None:

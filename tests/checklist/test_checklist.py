@@ -157,3 +157,44 @@ def test_catalog_model_uses_the_source_framework_reference(tmp_path):
     assert report["steps"][0]["data"]["reference"] == "mxnet (the source framework)"
     names = sorted(p.name for p in (tmp_path / "source").iterdir())
     assert names == ["resnet18_v1_small-0000.params", "resnet18_v1_small-symbol.json"]
+
+
+def fashion_onnx(path):
+    """A seeded 1x1x28x28 classifier: Conv-Relu-GlobalAveragePool-Flatten-Gemm."""
+    rng = np.random.default_rng(3)
+    inits = [numpy_helper.from_array(rng.standard_normal(s).astype(np.float32) / 3, n)
+             for n, s in (("w", (6, 1, 5, 5)), ("fw", (10, 6)), ("fb", (10,)))]
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"]), helper.make_node("Relu", ["c"], ["r"]),
+             helper.make_node("GlobalAveragePool", ["r"], ["g"]), helper.make_node("Flatten", ["g"], ["f"]),
+             helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], transB=1)]
+    float32 = onnx.TensorProto.FLOAT
+    graph = helper.make_graph(nodes, "fashion_tiny", [helper.make_tensor_value_info("x", float32, [1, 1, 28, 28])],
+                              [helper.make_tensor_value_info("y", float32, [1, 10])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def test_float_accuracy_and_sparse_record_reach_the_tables_the_card_and_the_version(tmp_path):
+    import onnxruntime as ort
+
+    from frontc.datasets import fashion_mnist
+    from frontc.models.record import TrainingRecord, write_record
+    fashion_onnx(tmp_path / "tiny.onnx")
+    write_record(tmp_path / "record.json", TrainingRecord(
+        model="tiny", framework="onnx", dataset="fashion-mnist", pattern="unstructured", sparse_rate=90.0,
+        top1=12.5, training_date="20261130", input_shape=[1, 1, 28, 28]))
+    (tmp_path / "tiny.yml").write_text("MODEL:\n  framework: onnx\n  path: tiny.onnx\nEVALUATION:\n"
+                                       "  dataset: fashion-mnist\n  limit: 300\nSPARSE:\n  record: record.json\n")
+    zoo = tmp_path / "zoo"
+    assert main(["checklist", str(tmp_path / "tiny.yml"), "-o", str(tmp_path / "out"), "--submit",
+                 "--zoo", str(zoo)]) == 0
+    split = fashion_mnist.load("test")
+    x, labels = fashion_mnist.normalize(split.images[:300]), split.labels[:300]
+    session = ort.InferenceSession(str(tmp_path / "tiny.onnx"), providers=["CPUExecutionProvider"])
+    expected = np.mean([session.run(None, {"x": x[i:i + 1]})[0].argmax() == labels[i] for i in range(300)])
+    steps = steps_of(tmp_path / "out")
+    assert steps["get model"]["data"]["top1"] == pytest.approx(expected, abs=1e-12)
+    assert steps["sparse training"]["data"]["sparsity"] == 0.9
+    table = (tmp_path / "out" / "checklist.md").read_text()
+    assert f"| tiny | 90.00 | {100 * expected:.2f} | 20261130 | 28x28 |" in table
+    card = yaml.safe_load((zoo / "vision/classification/tiny/20261130_sp90_28x28/card.yaml").read_text())
+    assert card["accuracy"]["float"] == pytest.approx(expected) and card["checklist"]["sparse training"] == "yes"
