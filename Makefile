@@ -3,7 +3,7 @@ PY := .venv/bin/python
 
 .PHONY: demo test test-slow lint setup lock docker-check
 demo: setup
-	.venv/bin/frontc checklist resnet50_v1b -o checklist_out
+	.venv/bin/frontc checklist resnet50_v1b -o checklist_out --force
 
 test: setup
 	$(PY) -m pytest -q -m "not slow" -n 2 --dist loadfile

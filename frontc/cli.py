@@ -35,6 +35,8 @@ COMMANDS = {
     "bench": "Accuracy, latency and throughput of the bench suite in every runtime; fails on drift.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
     "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
+    "quantize": "Quantize a fused IR by a step-6 config; per-layer error and the final distance.",
+    "accuracy": "Top-1/top-5 of the float IR and every quantization strategy on labelled images.",
 }
 
 

@@ -73,3 +73,11 @@ def test_parse_input_shapes():
         parse_input_shapes(["data=1,0,3"])
     with pytest.raises(OptionError, match="name each input"):
         parse_input_shapes(["1,2", "3,4"])
+
+
+def test_force_without_png_removes_the_old_pngs(squeezenet, tmp_path):
+    _, path = squeezenet
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path)]) == 0
+    assert main(["compile", "onnx", str(path), "-o", str(tmp_path), "--force", "--no-png"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n in output_files() + [REPORT]
+                                                                if not n.endswith(".png"))

@@ -135,3 +135,18 @@ def test_checklist_reference_of_a_model_file_is_the_source_framework(tmp_path):
     session = onnxruntime.InferenceSession(str(tmp_path / "model.onnx"))
     expected = session.run(None, {"x": source.feeds[source.graph.inputs[0].name]})[0]
     np.testing.assert_array_equal(source.reference, expected)
+
+
+def test_a_keras_config_takes_its_own_nhwc_arrays(tmp_path):
+    from frontc.testing import keras_cases
+    model = keras_cases.small_cnn()
+    model.save(tmp_path / "cnn.keras")
+    x = np.random.default_rng(0).uniform(-1, 1, (1, *model.input_shape[1:])).astype(np.float32)  # NHWC
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", np.asarray(model(x)))
+    (tmp_path / "c.yml").write_text("MODEL:\n  framework: keras\n  path: cnn.keras\n"
+                                    "EVALUATION:\n  input_npy: x.npy\n  result_npy: y.npy\n")
+    source = resolve(str(tmp_path / "c.yml"))
+    np.testing.assert_array_equal(source.feeds[source.graph.inputs[0].name], x.transpose(0, 3, 1, 2))
+    output = run(source.graph, source.feeds)[source.graph.outputs[0]]
+    np.testing.assert_allclose(output, source.reference, rtol=1e-5, atol=1e-5)

@@ -157,7 +157,7 @@ def locked(tmp_path):
     ["run", "--graph", "{g}", "--input_npy", "{x}", "--output_npy", "{L}/y.npy"],
     ["run", "--graph", "{g}", "--input_npy", "{x}", "--output_npy", "{L}/old.npy", "--force"],
     ["viz", "{g}", "-o", "{L}/g.svg"], ["complexity", "--graph-json", "{g}", "--json", "{L}/c.json"],
-    ["compile", "onnx", "{onnx}", "-o", "{L}/ir"], ["checklist", "{onnx}", "-o", "{L}"]])
+    ["compile", "onnx", "{onnx}", "-o", "{L}/ir"], ["checklist", "{onnx}", "-o", "{L}/out"]])
 def test_a_locked_folder_is_a_one_line_error(locked, tmp_path, capsys, argv):
     from frontc.cli import main
     from tests.corpus.fixtures import make_inputs

@@ -13,7 +13,7 @@ from frontc.commands.common import in_range
 from frontc.ir.errors import OptionError
 from frontc.quant.observers import OBSERVERS
 
-BACKENDS = ("torch", "numpy")
+BACKENDS = ("onnxruntime", "torch", "numpy")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,8 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chunk", type=in_range(int, 1), default=8,
                         help="inputs per runtime call; fixes the arithmetic, so the table does not depend on "
                         "--batch-size or order (default 8)")
-    parser.add_argument("--backend", choices=BACKENDS, default="torch",
-                        help="runtime: torch (the IR rebuilt in PyTorch, fastest) or numpy (the reference)")
+    parser.add_argument("--backend", choices=BACKENDS, default="onnxruntime",
+                        help="runtime: onnxruntime (the IR exported to ONNX, fastest), torch (the IR rebuilt in "
+                        "PyTorch) or numpy (the reference interpreter)")
     parser.add_argument("--force", action="store_true", help="replace an existing table")
 
 
@@ -40,8 +41,9 @@ def main(args: argparse.Namespace) -> int:
     from frontc.datasets.images import open_inputs
     from frontc.datasets.preprocess import Preprocess
     from frontc.ir.serialize import load_graph
+    from frontc.outputs import Outputs
     from frontc.quant.calibrate import calibrate
-    from frontc.quant.table import save_table
+    from frontc.quant.table import check_table_path
 
     config = None
     if args.config_file:
@@ -56,16 +58,16 @@ def main(args: argparse.Namespace) -> int:
     observer = args.observer or (config.observer if config else "kl")
     percentile = args.percentile if args.percentile is not None else (config.percentile if config else 99.99)
     batch_size = args.batch_size or (config.calib_batch_size if config else 32)
-    from pathlib import Path
-    if Path(output).exists() and not args.force:
-        raise OptionError("file exists", path=str(output), hint="choose another output or allow overwriting (--force)")
+    check_table_path(output)
     graph = load_graph(graph_path, args.params or (config.params if config and not args.graph else None))
     if len(graph.inputs) != 1:
         raise OptionError(f"graph '{graph.name}' has {len(graph.inputs)} inputs; calibration feeds one")
     inputs = open_inputs(images, graph.inputs[0], config.preprocess if config else Preprocess())
-    table, report = calibrate(graph, inputs, observer, percentile=percentile, bits=args.bits, chunk=args.chunk,
-                              batch_size=batch_size, backend=args.backend)
-    save_table(table, output, overwrite=args.force)
+    with Outputs("calibrate", force=args.force) as out:
+        staged = out.file(output)
+        table, report = calibrate(graph, inputs, observer, percentile=percentile, bits=args.bits,
+                                  chunk=args.chunk, batch_size=batch_size, backend=args.backend)
+        staged.write_bytes(table.dumps())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"calibrated {len(table.tensors)} tensors of '{graph.name}' on {report.samples} inputs with "
           f"{observer} ({args.backend}, chunk {args.chunk}) in {report.seconds:.2f} s; peak RSS {peak:.0f} MiB")

@@ -19,6 +19,8 @@ from frontc.ir.graph import TensorSpec
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".ppm", ".webp")
 ARRAY_SUFFIXES = (".npy", ".npz")
+LIST_SUFFIXES = (".txt", ".list")
+LABELS_KEY = "labels"  # an .npz may hold the class indices of its inputs under this name
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class ImageFiles(InputSet):
 
     def __init__(self, files: Sequence[Path], spec: TensorSpec, preprocess: Preprocess) -> None:
         self.files = list(files)
+        self.spec = spec
         self.layout = ImageLayout.of(spec)
         self.preprocess = preprocess
         preprocess.check_channels(self.layout.channels)
@@ -89,6 +92,10 @@ class ImageFiles(InputSet):
 
     def __len__(self) -> int:
         return len(self.files)
+
+    def head(self, n: int) -> ImageFiles:
+        """The first ``n`` images."""
+        return ImageFiles(self.files[:n], self.spec, self.preprocess)
 
     def sample(self, index: int) -> np.ndarray:
         from PIL import Image, UnidentifiedImageError
@@ -109,7 +116,8 @@ class ImageFiles(InputSet):
 
 
 class ArrayInputs(InputSet):
-    """Inputs stored as one (N, ...) array in an .npy (memory-mapped) or .npz file."""
+    """Inputs stored as one (N, ...) array in an .npy (memory-mapped) or .npz file (which may
+    also hold their class indices as ``labels``)."""
 
     def __init__(self, path: str | Path, spec: TensorSpec) -> None:
         self.path = Path(path)
@@ -127,8 +135,26 @@ class ArrayInputs(InputSet):
     def __len__(self) -> int:
         return int(self.array.shape[0])
 
+    def head(self, n: int) -> ArrayInputs:
+        """The first ``n`` inputs."""
+        out = ArrayInputs.__new__(ArrayInputs)
+        out.path, out.array, out.sample_shape = self.path, self.array[:n], self.sample_shape
+        return out
+
     def sample(self, index: int) -> np.ndarray:
         return np.asarray(self.array[index], dtype=np.float32)
+
+    def labels(self) -> list[int]:
+        """The class indices stored beside the inputs (an .npz's ``labels`` array)."""
+        labels = None
+        if self.path.suffix == ".npz":
+            with np.load(self.path, allow_pickle=False) as archive:
+                labels = archive[LABELS_KEY] if LABELS_KEY in archive.files else None
+        if labels is None or labels.shape != (len(self),) or not np.issubdtype(labels.dtype, np.integer):
+            raise OptionError(f"no '{LABELS_KEY}' array of {len(self)} class indices beside the inputs",
+                              path=str(self.path), hint="save the set with numpy.savez(..., labels=...) "
+                              "or give EVALUATION.image_file")
+        return [int(v) for v in labels]
 
 
 def _read_array(path: Path, name: str) -> np.ndarray:
@@ -138,7 +164,7 @@ def _read_array(path: Path, name: str) -> np.ndarray:
         if path.suffix == ".npy":
             return np.load(path, mmap_mode="r", allow_pickle=False)
         with np.load(path, allow_pickle=False) as archive:
-            keys = list(archive.keys())
+            keys = [key for key in archive.keys() if key != LABELS_KEY]
             if len(keys) == 1:
                 return archive[keys[0]]
             if name in keys:
@@ -172,8 +198,12 @@ def image_folder(path: str | Path) -> list[Path]:
 
 
 def open_inputs(path: str | Path, spec: TensorSpec, preprocess: Preprocess | None = None) -> InputSet:
-    """A folder of images or an .npy/.npz file, as inputs for graph input ``spec``."""
+    """A folder of images, a list file of images (.txt/.list, one path per line relative to it) or
+    an .npy/.npz file, as inputs for graph input ``spec``."""
     path = Path(path)
     if path.suffix.lower() in ARRAY_SUFFIXES and not path.is_dir():
         return ArrayInputs(path, spec)
+    if path.suffix.lower() in LIST_SUFFIXES and not path.is_dir():
+        from frontc.datasets.labels import read_paths
+        return ImageFiles(read_paths(path), spec, preprocess or Preprocess())
     return ImageFiles(image_folder(path), spec, preprocess or Preprocess())

@@ -15,6 +15,23 @@ def _read_lines(path: Path, what: str) -> list[str]:
         raise OptionError(f"cannot read the {what}: {exc}", path=str(path)) from None
 
 
+def read_paths(list_file: str | Path) -> list[Path]:
+    """The images a list file names (first word of each line, relative to the list's folder)."""
+    path = Path(list_file)
+    files = []
+    for number, line in enumerate(_read_lines(path, "image list"), 1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        image = path.parent / words[0]
+        if not image.is_file():
+            raise OptionError(f"line {number}: image '{words[0]}' not found", path=str(path))
+        files.append(image)
+    if not files:
+        raise OptionError("the image list names no images", path=str(path))
+    return files
+
+
 def read_synsets(label_file: str | Path) -> dict[str, int]:
     """Class index by synset id: line i (first word) of ``label_file`` is class i."""
     path = Path(label_file)

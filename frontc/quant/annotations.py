@@ -9,6 +9,7 @@ Node level, ``node.meta["quant"]`` (every key optional)::
 
     {"outputs": {tensor: TENSOR},        # each float output's quantization
      "inputs": {tensor: TENSOR},         # graph inputs this node reads (it quantizes them)
+     "x": TENSOR,                        # Conv/ConvTranspose/Dense: input X, whose codes are summed exactly
      "weight": TENSOR, "bias": TENSOR,   # W (per-layer or per-channel) and B (scale s_x * s_w, 32 bits)
      # *_t only (integer execution):
      "requant": REQUANT,                 # accumulator -> output (or -> "pre" when a LUT follows)

@@ -15,9 +15,8 @@ from frontc.datasets.preprocess import Preprocess
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 from frontc.quant.observers import OBSERVERS
+from frontc.quant.strategies import GRANULARITIES, STRATEGIES
 
-STRATEGIES = ("null", "minmax", "scale_shift", "symmetry_max", "symmetry_max_t", "scale_shift_t")
-GRANULARITIES = ("perlayer", "perchannel")
 SECTIONS = ("MODEL", "QUAN", "EVALUATION", "PREPROCESS", "SAVE_PATH")
 KEYS = {
     "MODEL": ("graph", "params"),
@@ -179,3 +178,33 @@ def resolve_node(graph: Graph, ref: str, key: str = "node") -> str:
     if not 0 <= out_index < len(outputs):
         raise OptionError(f"{key} '{ref}': node {node} has {len(outputs)} output(s)")
     return outputs[out_index]
+
+
+def evaluation_set(config: QuantConfig, spec: Any, *, labelled: bool) -> tuple[Any, list[int] | None]:
+    """(inputs, labels or None) of EVALUATION: ``image_file`` under ``input_images`` (with
+    ``label_file``), a folder or list of images, or an .npy/.npz (labels in an .npz's ``labels``)."""
+    from frontc.datasets.images import ArrayInputs, ImageFiles, open_inputs
+    from frontc.datasets.labels import read_image_list
+
+    root = config.need("input_images", "EVALUATION.input_images")
+    labels = None
+    if config.image_file is not None:
+        files, labels = read_image_list(config.image_file, root, config.label_file)
+        inputs = ImageFiles(files, spec, config.preprocess)
+    else:
+        inputs = open_inputs(root, spec, config.preprocess)
+        if labelled:
+            if not isinstance(inputs, ArrayInputs):
+                raise config.fail("EVALUATION.image_file", "is not set, so the images have no labels",
+                                  hint="list 'relative/path.jpg LABEL' lines in an image_file")
+            labels = inputs.labels()
+    if config.limit is not None and config.limit < len(inputs):
+        inputs = inputs.head(config.limit)
+        labels = labels[: config.limit] if labels is not None else None
+    return inputs, labels
+
+
+def quantized_prefix(config: QuantConfig, strategy: str, weight_quan: str) -> Path:
+    """Where the quantized IR goes: QUAN.output (a folder) or beside MODEL.graph."""
+    folder = config.output if config.output is not None else config.graph.parent
+    return folder / f"IR_quant_{strategy}_{weight_quan}"

@@ -21,7 +21,7 @@ from frontc.ir.infer import node_attrs
 from frontc.ir.ops.elementwise import ACTIVATION_OPS
 from frontc.quant import lut, strategies
 from frontc.quant.annotations import TensorQuant
-from frontc.quant.fixed_point import joint_multipliers, multipliers, round_half_up
+from frontc.quant.fixed_point import joint_multipliers, multipliers
 
 TABLE_ACTIVATIONS = ("Sigmoid", "HardSigmoid", "HardSwish", "Swish", "Tanh", "LeakyRelu", "Elu")
 CLAMP_ACTIVATIONS = ("", "Relu", "Relu6", "Clip")
@@ -73,7 +73,7 @@ def _weighted(graph: Graph, node: Node, nq: dict[str, Any], acts: dict[str, Tens
         bound = math.prod(w.shape) // w.shape[1] * (1 << (x.bits - 1)) * (1 << (wq.bits - 1))
     if "bias" in nq:
         bq = TensorQuant.from_meta(nq["bias"])
-        b = round_half_up(graph.params[node.inputs[2]].astype(np.float64) / np.asarray(bq.scale, np.float64))
+        b = quantize_values(graph.params[node.inputs[2]].astype(np.float32), bq).astype(np.int64)
         if np.abs(b).max(initial=0) >= 2**31 - 1:
             raise OptionError("the int32 bias overflows: the weights' or input's scale is too small",
                               node=node.name, hint="recalibrate or use more weight bits")

@@ -10,7 +10,8 @@ order or batch split of the same values, and memory is bounded (one histogram pe
 Thresholds (the clip value of |x|) by observer:
 - ``minmax``: max|x| (exact).
 - ``percentile``: the upper edge of the bin where the cumulative share of |x| reaches ``percentile`` %.
-- ``kl``: TensorRT's entropy calibration: the histogram re-binned to 2048 bins up to max|x|; for
+- ``kl``: TensorRT's entropy calibration: the histogram re-binned to 2048 bins up to max|x| (the
+  first bin, a ReLU's zeros, counted like the second, as NVIDIA's pytorch-quantization does); for
   every candidate i >= 128 bins, P = hist[:i] with the outliers added to its last bin, Q = P merged
   into 128 levels and expanded over P's non-empty bins; the threshold minimizes KL(P || Q) (all
   candidates at once from prefix sums; equal to scipy.stats.entropy's loop, tested).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from frontc.ir.errors import ExecutionError, OptionError
+from frontc.quant.fasthist import add_counts
 
 OBSERVERS = ("minmax", "percentile", "kl", "mse")
 LOG2_BINS = 16
@@ -46,22 +48,22 @@ class TensorStats:
     def absmax(self) -> float:
         return float(max(-self.min, self.max))
 
-    def update(self, values: np.ndarray) -> None:
-        """Add the values of one batch; ExecutionError if any is NaN or infinite."""
+    def update(self, values: np.ndarray, bounds: tuple[float, float] | None = None) -> None:
+        """Add the values of one batch (``bounds``: their min and max, when the caller has them);
+        ExecutionError if any is NaN or infinite."""
         values = np.asarray(values)
         if values.size == 0:
             return
         if values.dtype != np.float32:
             values = values.astype(np.float32)
-        low, high = float(values.min()), float(values.max())
+        low, high = bounds if bounds is not None else (float(values.min()), float(values.max()))
         if not (np.isfinite(low) and np.isfinite(high)):
             raise ExecutionError(f"tensor '{self.name}' holds NaN or infinite values; it cannot be calibrated",
                                  hint="check the inputs and their preprocessing")
         self.min, self.max = min(self.min, low), max(self.max, high)
         self._grow(max(-low, high))
-        magnitude = np.abs(values.ravel())
-        magnitude *= np.float32(2.0 ** (LOG2_BINS - self.exponent))  # exact: a power of two
-        self.hist += np.bincount(magnitude.astype(np.int64), minlength=BINS)
+        scale = np.float32(2.0 ** (LOG2_BINS - self.exponent))  # exact: a power of two
+        add_counts(self.hist, values, scale, absolute=low < 0)
         self.count += values.size
 
     def merge(self, other: TensorStats) -> None:
@@ -140,6 +142,7 @@ def kl_threshold(hist: np.ndarray, edges: np.ndarray, absmax: float) -> float:
     h = _used_bins(hist, group).astype(np.float64)
     if h.size <= KL_LEVELS:
         return absmax
+    h[0] = h[1]  # as NVIDIA's pytorch-quantization: a ReLU's spike at zero would favour the smallest clip
     width = (edges[1] - edges[0]) * group
     xlogx = np.where(h > 0, h * np.log(np.where(h > 0, h, 1.0)), 0.0)
     cs, cl, cz = (np.concatenate([[0.0], np.cumsum(v)]) for v in (h, xlogx, (h > 0).astype(np.float64)))

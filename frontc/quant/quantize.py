@@ -22,6 +22,7 @@ from frontc.ir.validate import lint
 from frontc.quant import strategies
 from frontc.quant.annotations import KEY, ROUNDING, VERSION, TensorQuant
 from frontc.quant.integer_params import integer_node
+from frontc.quant.table import CalibrationTable
 
 Table = Mapping[str, Mapping[str, float]]
 
@@ -33,11 +34,15 @@ SCALE_PRESERVING = ("MaxPool", "GlobalMaxPool", "AvgPool", "GlobalAvgPool", "Fla
 WEIGHT_AXIS = {"Conv": 0, "Dense": 0, "ConvTranspose": 1}
 
 
-def quantize_graph(graph: Graph, table: Table, strategy: str = "symmetry_max", *,
+def quantize_graph(graph: Graph, table: Table | CalibrationTable, strategy: str = "symmetry_max", *,
                    weight_quan: str = "perlayer", weight_bits: int = 8, act_bits: int = 8) -> Graph:
-    """An annotated copy of ``graph`` (a fused IR) quantized by ``strategy`` from the calibration ``table``."""
+    """An annotated copy of ``graph`` (a fused IR) quantized by ``strategy`` from the calibration ``table``
+    (a mapping, or a ``CalibrationTable``, which must have been made for this graph)."""
     strategies.check_options(strategy, weight_quan, weight_bits, act_bits)
     lint(graph)
+    if isinstance(table, CalibrationTable):
+        table.check(graph)
+        table = {name: {"min": r.min, "max": r.max, "threshold": r.threshold} for name, r in table.tensors.items()}
     out = graph.copy()
     annotate(out, table, strategy, weight_quan=weight_quan, weight_bits=weight_bits, act_bits=act_bits)
     return out
@@ -95,8 +100,12 @@ def _weights(graph: Graph, node: Node, nq: dict[str, Any], x: TensorQuant, strat
     if node.op == "ConvTranspose" and node_attrs(node)["group"] != 1:
         axis = None  # W's axis 1 holds the channels of one group only
     wq = strategies.weight(strategy, w, bits, axis)
+    has_bias = len(node.inputs) > 2 and node.inputs[2] in graph.params
+    if has_bias:
+        wq = strategies.bias_safe(wq, graph.params[node.inputs[2]], float(x.scale), strategy)
+    nq["x"] = x.to_meta()
     nq["weight"] = wq.to_meta()
-    if len(node.inputs) > 2 and node.inputs[2] in graph.params:
+    if has_bias:
         nq["bias"] = strategies.bias(float(x.scale), wq.scale).to_meta()
 
 
@@ -118,6 +127,20 @@ def fake_quantize(x: np.ndarray, tq: TensorQuant) -> np.ndarray:
     zp = np.asarray(tq.broadcast(tq.zero_point, x.ndim), dtype=x.dtype)
     q = np.clip(np.floor(x / scale + dtype(0.5)) + zp, dtype(tq.qmin), dtype(tq.qmax))
     return ((q - zp) * scale).astype(x.dtype, copy=False)
+
+
+def codes(x: np.ndarray, tq: TensorQuant) -> np.ndarray:
+    """q - zp as float32 integers: clip(floor(x / s + 1/2), qmin - zp, qmax - zp), per channel along the axis."""
+    scale = np.asarray(tq.broadcast(tq.scale, x.ndim), np.float32)
+    zp = np.asarray(tq.broadcast(tq.zero_point, x.ndim), np.float32)
+    low, high = (np.float32(tq.qmin) - zp).astype(np.float32), (np.float32(tq.qmax) - zp).astype(np.float32)
+    return np.clip(np.floor(x.astype(np.float32) / scale + np.float32(0.5)), low, high).astype(np.float32)
+
+
+def accumulator_scale(nq: dict[str, Any]) -> np.ndarray:
+    """float32(s_x * s_w), per output channel or scalar (as a 1-d array), of a weighted node."""
+    x, w = TensorQuant.from_meta(nq["x"]), TensorQuant.from_meta(nq["weight"])
+    return np.atleast_1d(np.float32(float(x.scale) * np.asarray(w.scale, np.float64)))
 
 
 def quantize_values(x: np.ndarray, tq: TensorQuant) -> np.ndarray:

@@ -99,6 +99,19 @@ def weight(strategy: str, w: np.ndarray, bits: int, axis: int | None) -> TensorQ
     return symmetric(np.abs(w).max(axis=reduce), bits, power_of_two=base == "scale_shift", axis=axis)
 
 
+def bias_safe(wq: TensorQuant, b: np.ndarray, input_scale: float, strategy: str) -> TensorQuant:
+    """``wq`` with each channel's scale raised (if needed) so that round(b / (s_x s_w)) fits int32
+    with room for the products: a channel of near-zero weights with a bias (common after BatchNorm
+    folding) keeps its bias. A larger scale with the same zero point still covers the weights."""
+    need = np.abs(np.asarray(b, np.float64)) / (input_scale * (2**31 - 2**24))
+    scale = np.maximum(np.asarray(wq.scale, np.float64), need if wq.axis is not None else need.max(initial=0))
+    if np.array_equal(scale, np.asarray(wq.scale, np.float64)):
+        return wq
+    if base_strategy(strategy) == "scale_shift":
+        scale = _pow2(scale)
+    return TensorQuant(_f32(scale), wq.zero_point, wq.bits, wq.signed, wq.narrow, wq.axis)
+
+
 def bias(input_scale: float, weight_scale: np.ndarray | float) -> TensorQuant:
     """int32 bias at the accumulator's scale s_x * s_w (per channel when the weights are)."""
     scale = _f32(np.asarray(weight_scale, np.float64) * input_scale)

@@ -89,6 +89,10 @@ class CalibrationTable:
                              f"{self.graph_hash[:19]}... is not {graph_hash(graph)[:19]}... of '{graph.name}' "
                              "(same tensors, other weights or wiring)", hint="calibrate this graph again")
 
+    def ranges(self) -> dict[str, dict[str, float]]:
+        """``{tensor: {"min", "max", "threshold", "count"}}``, the mapping ``quantize_graph`` reads."""
+        return {name: r.to_json() for name, r in self.tensors.items()}
+
     def range(self, tensor: str) -> TensorRange:
         try:
             return self.tensors[tensor]
@@ -142,8 +146,13 @@ def load_table(path: str | os.PathLike, graph: Graph | None = None) -> Calibrati
 
 def save_table(table: CalibrationTable, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write ``table`` atomically; refuses to replace an existing file unless ``overwrite``."""
-    from frontc.ir.fileio import atomic_write
+    from frontc.outputs import write_file
 
+    check_table_path(path)
+    return write_file(path, table.dumps(), force=overwrite)
+
+
+def check_table_path(path: str | os.PathLike) -> None:
+    """OptionError unless ``path`` names a .json file."""
     if not str(path).endswith(".json"):
         raise OptionError(f"calibration table path '{path}' must end in .json")
-    return atomic_write(path, table.dumps(), overwrite=overwrite)

@@ -46,7 +46,7 @@ PREPROCESS:
 def test_calibrate_from_the_seed_config(workdir, capsys):
     assert main(["calibrate", "--config-file", str(workdir / "quant.yml")]) == 0
     out = capsys.readouterr().out
-    assert "on 5 inputs with percentile" in out and "peak RSS" in out
+    assert "on 5 inputs with percentile (onnxruntime, chunk 8)" in out and "peak RSS" in out
     table = load_table(workdir / "calibrations" / "tiny.json")
     assert table.observer == "percentile" and table.samples == 5 and table.options == {"percentile": 99.99}
 

@@ -136,3 +136,19 @@ def test_unknown_target_and_model_exit_2(work, capsys):
     assert main(["matrix", str(work / "tiny.yml"), "--images", str(work / "images"), "--targets", "cuda"]) == 2
     assert "unknown runtime 'cuda'" in capsys.readouterr().err
     assert main(["matrix", "torch:nope", "--images", str(work / "images"), "-o", str(work / "x")]) == 2
+
+
+@pytest.mark.slow
+def test_trained_efficientnet_lite0_agrees_everywhere_on_imagenet_samples(tmp_path, capsys):
+    """The checklist's trained model through all eight targets on foolbox's 20 ImageNet JPEGs."""
+    from frontc.data.imagenet_samples import sample_files
+
+    images = tmp_path / "images"
+    images.mkdir()
+    for path, _ in sample_files():
+        shutil.copy(path, images / path.name)
+    config = Path(__file__).resolve().parents[2] / "configs" / "matrix_efficientnet_lite0.yml"
+    assert main(["matrix", str(config), "--images", str(images), "-o", str(tmp_path / "out")]) == 0
+    (model,) = json.loads((tmp_path / "out" / "matrix.json").read_text())["models"]
+    assert len(model["order"]) == 8 and all(v == 1.0 for row in model["pairs"]["top1"] for v in row)
+    assert all(entry["accuracy"]["top1"] == 0.85 for entry in model["targets"].values())  # 17 of 20

@@ -206,6 +206,11 @@ CASES: list[tuple[str, str]] = [
     ("bad", "zoo export nosuch/1 -o {o}/taken.pb --zoo {o}/zoo"),
     ("bad", "zoo submit {F}/adir --zoo {o}/afile"),
     ("bad", "zoo list --min-sparsity -1 --zoo {o}/zoo"),
+    # quantize and accuracy (step-6 configs, h10b)
+    *[("bad", f"{verb} --config-file {{F}}/{name}") for verb in ("quantize", "accuracy")
+      for name in ("bad.yml", "typo_section.yml", "list.yml", "missing.yml", "adir")],
+    ("bad", "quantize --config-file {F}/bad.yml --strategy caffe"),
+    ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
     # the command line itself
     ("bad", "nosuchverb"),
     ("bad", ""),
@@ -265,7 +270,7 @@ def problems(expect: str, outcome: Outcome) -> dict[str, bool]:
         "bad input not refused (exit 0 or 1)": expect == "bad" and outcome.status in (0, 1),
         "expected success failed": expect == "ok" and outcome.status != 0,
         "file replaced": bool(outcome.replaced),
-        "written on error": outcome.status == 2 and bool(outcome.created),
+        "written on error": outcome.status not in (0, 1) and bool(outcome.created),
         "temporary left": bool(outcome.temporaries),
     }
 

@@ -132,3 +132,13 @@ def test_image_list_with_synsets(folder):
     (folder / "list.txt").write_text("img9.png 1\n")
     with pytest.raises(OptionError, match="image 'img9.png' not found"):
         read_image_list(folder / "list.txt", folder)
+
+
+def test_image_list_file(folder):
+    (folder / "calib.txt").write_text("sub/img4.png\n# skipped\nimg1.png 7\n")
+    inputs = open_inputs(folder / "calib.txt", NCHW)
+    np.testing.assert_array_equal(np.concatenate(list(inputs.batches(2))),
+                                  np.stack([_pixels(4), _pixels(1)]).astype(np.float32).transpose(0, 3, 1, 2))
+    (folder / "calib.txt").write_text("gone.png\n")
+    with pytest.raises(OptionError, match="line 1: image 'gone.png' not found"):
+        open_inputs(folder / "calib.txt", NCHW)

@@ -1,4 +1,4 @@
-"""A min/max calibration table of a graph on seeded inputs (the streaming observer hook)."""
+"""Test helpers: seeded inputs, a min/max calibration table (the streaming observer hook), frozen .pb runs."""
 from __future__ import annotations
 
 import numpy as np
@@ -25,3 +25,16 @@ def minmax_table(graph: Graph, inputs: list[np.ndarray]) -> dict[str, dict[str, 
     for x in inputs:
         run(graph, x, observer=observe)
     return table
+
+
+def run_frozen(frozen, x: np.ndarray, constant_folding: bool) -> np.ndarray:
+    """The first output of a frozen .pb on ``x``, with grappler's constant folding on or off."""
+    import tensorflow as tf
+    before = tf.config.optimizer.get_experimental_options()
+    tf.config.optimizer.set_experimental_options({"constant_folding": constant_folding})
+    try:
+        graph_def = tf.compat.v1.GraphDef.FromString(frozen.path.read_bytes())
+        fn = tf.compat.v1.wrap_function(lambda: tf.graph_util.import_graph_def(graph_def, name=""), [])
+        return fn.prune(frozen.inputs, frozen.outputs)(tf.constant(x))[0].numpy()
+    finally:
+        tf.config.optimizer.set_experimental_options(before)

@@ -129,3 +129,31 @@ def test_w8a8_is_closer_to_float_than_w4a8() -> None:
         q = quantize_graph(graph, table, "symmetry_max", weight_quan="perchannel", weight_bits=bits)
         dist[bits] = _distance(run(q, inputs[5], trace=True)["fc"], f)
     assert dist[8] < dist[4] < 1.0
+
+
+def test_quantize_flow_equals_quantize_graph(fused) -> None:
+    graph, inputs, table = fused
+    options = {"table": table, "strategy": "scale_shift_t", "weight_quan": "perchannel"}
+    flowed, report = run_pipeline(graph, "quantize", options=options)
+    direct = quantize_graph(graph, table, "scale_shift_t", weight_quan="perchannel")
+    assert report.totals() == {"quantize": 1}
+    np.testing.assert_array_equal(run(flowed, inputs[0])["prob"], run(direct, inputs[0])["prob"])
+    with pytest.raises(OptionError, match="needs a calibration table"):
+        run_pipeline(graph, "quantize", options={"strategy": "minmax"})
+
+
+def test_a_calibration_table_of_frontc_calibrate_is_accepted_and_checked(fused, tmp_path) -> None:
+    from frontc.datasets.images import open_inputs
+    from frontc.quant.calibrate import calibrate
+    from frontc.quant.table import TableError
+
+    graph, inputs, table = fused
+    np.save(tmp_path / "x.npy", np.concatenate(inputs[:4]))
+    calibrated, _ = calibrate(graph, open_inputs(tmp_path / "x.npy", graph.inputs[0]), "minmax", progress=False)
+    q = quantize_graph(graph, calibrated, "symmetry_max")
+    mapped = quantize_graph(graph, {k: {"min": r.min, "max": r.max, "threshold": r.threshold}
+                                    for k, r in calibrated.tensors.items()}, "symmetry_max")
+    np.testing.assert_array_equal(run(q, inputs[4])["prob"], run(mapped, inputs[4])["prob"])
+    other = run_pipeline(tiny_resnet(seed=1), "cmodel")[0]
+    with pytest.raises(TableError, match="made for another graph"):
+        quantize_graph(other, calibrated, "symmetry_max")
