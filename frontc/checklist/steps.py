@@ -130,3 +130,68 @@ def hardware_file(ctx: Context) -> Path:
     """PERF.hardware of the config, else the example accelerator of configs/hardware/."""
     from frontc.zoo.layout import checkout_root
     return ctx.config_file("PERF", "hardware") or checkout_root() / "configs/hardware/example_accelerator.yaml"
+
+
+# the seed's step-6 table: quantacc (fpga / asic) = scale_shift per layer / symmetry_max per channel
+DEFAULT_STRATEGIES = ("scale_shift/perlayer", "symmetry_max/perchannel")
+
+
+def strategies(ctx: Context) -> list[tuple[str, str]]:
+    """(strategy, weight_quan) pairs of QUAN.strategies (``strategy/perlayer|perchannel``)."""
+    pairs = []
+    for text in ctx.section("QUAN").get("strategies", DEFAULT_STRATEGIES):
+        strategy, _, weight_quan = str(text).partition("/")
+        if weight_quan not in ("perlayer", "perchannel"):
+            raise OptionError(f"QUAN.strategies: {text!r} is not STRATEGY/perlayer or STRATEGY/perchannel",
+                              path=str(ctx.config_path))
+        pairs.append((strategy, weight_quan))
+    return pairs
+
+
+def quantized_pb(ctx: Context, strategy: str) -> Path:
+    return ctx.out / f"{ctx.model}_{strategy}_quantization.pb"
+
+
+def quantization(ctx: Context, step: Step) -> None:
+    """Step 6: calibrate IR_fused_for_CModel, quantize it with each strategy, measure the final distance to the
+    float output on the checked input and (with an evaluation set) top-1; a frozen .pb per strategy."""
+    import tempfile
+
+    from frontc.datasets.images import ArrayInputs
+    from frontc.quant import quantize_graph
+    from frontc.quant.accuracy import Candidate, evaluate
+    from frontc.quant.calibrate import calibrate
+    from frontc.quant.error import analyze
+    from frontc.quant.explicit import save_quantized_pb
+
+    cmodel, section = ctx.graph(CMODEL), ctx.section("QUAN")
+    spec, output = cmodel.inputs[0], cmodel.outputs[0]
+    data = evaluation_set(ctx, cmodel, ctx.section("MODEL").get("preprocessing", {}))
+    checked = np.load(ctx.out / "inputs.npz", allow_pickle=False)[spec.name]
+    count = int(section.get("calibration", 100))
+    with tempfile.TemporaryDirectory(dir=ctx.out, prefix=".quant-") as tmp:
+        np.save(Path(tmp) / "calibration.npy", data[0][:count] if data is not None else checked)
+        np.save(Path(tmp) / "checked.npy", checked)
+        table, _ = calibrate(cmodel, ArrayInputs(Path(tmp) / "calibration.npy", spec),
+                             str(section.get("observer", "minmax")), backend="numpy", progress=False)
+        ranges = {name: r.to_json() for name, r in table.tensors.items()}
+        quantized = {pair: quantize_graph(cmodel, ranges, pair[0], weight_quan=pair[1]) for pair in strategies(ctx)}
+        results = {f"{s}/{w}": {"final_distance": analyze(cmodel, q, ArrayInputs(Path(tmp) / "checked.npy", spec),
+                                                          output, isolated=False, progress=False).final_distance}
+                   for (s, w), q in quantized.items()}
+        if data is not None:
+            np.save(Path(tmp) / "evaluation.npy", data[0])
+            accuracies = evaluate([Candidate("float", None, cmodel)] + [Candidate(s, w, q) for (s, w), q in
+                                                                         quantized.items()],
+                                  ArrayInputs(Path(tmp) / "evaluation.npy", spec), data[1], output, batch_size=100,
+                                  progress=False)
+            step.data["float_top1"] = accuracies[0].top1
+            for accuracy in accuracies[1:]:
+                results[f"{accuracy.strategy}/{accuracy.weight_quan}"] |= {"top1": accuracy.top1,
+                                                                           "agreement": accuracy.agreement}
+        with Outputs("checklist", force=True) as out:
+            out.write(ctx.out / "quantization.json", json.dumps(results, indent=1, sort_keys=True) + "\n")
+            for (strategy, _), q in quantized.items():
+                save_quantized_pb(q, out.file(quantized_pb(ctx, strategy)))
+    step.data |= {"strategies": results, "calibration": count if data is not None else len(checked),
+                  "observer": str(section.get("observer", "minmax"))}

@@ -183,7 +183,8 @@ def test_float_accuracy_and_sparse_record_reach_the_tables_the_card_and_the_vers
         model="tiny", framework="onnx", dataset="fashion-mnist", pattern="unstructured", sparse_rate=90.0,
         top1=12.5, training_date="20261130", input_shape=[1, 1, 28, 28]))
     (tmp_path / "tiny.yml").write_text("MODEL:\n  framework: onnx\n  path: tiny.onnx\nEVALUATION:\n"
-                                       "  dataset: fashion-mnist\n  limit: 300\nSPARSE:\n  record: record.json\n")
+                                       "  dataset: fashion-mnist\n  limit: 300\nSPARSE:\n  record: record.json\n"
+                                       "QUAN:\n  calibration: 50\n")
     zoo = tmp_path / "zoo"
     assert main(["checklist", str(tmp_path / "tiny.yml"), "-o", str(tmp_path / "out"), "--submit",
                  "--zoo", str(zoo)]) == 0
@@ -198,3 +199,11 @@ def test_float_accuracy_and_sparse_record_reach_the_tables_the_card_and_the_vers
     assert f"| tiny | 90.00 | {100 * expected:.2f} | 20261130 | 28x28 |" in table
     card = yaml.safe_load((zoo / "vision/classification/tiny/20261130_sp90_28x28/card.yaml").read_text())
     assert card["accuracy"]["float"] == pytest.approx(expected) and card["checklist"]["sparse training"] == "yes"
+    quant = steps["quantization"]["data"]
+    assert quant["float_top1"] == pytest.approx(expected)  # frontc's interpreter agrees with onnxruntime
+    assert set(card["accuracy"]["quantized"]) == {"scale_shift/perlayer", "symmetry_max/perchannel"}
+    for pair, result in quant["strategies"].items():
+        assert 0 < result["final_distance"] < 0.1 and result["agreement"] > 0.8, (pair, result)
+    version = zoo / "vision/classification/tiny/20261130_sp90_28x28"
+    assert (version / "tiny_scale_shift_quantization.pb").exists() and (version / "tiny_symmetry_max_quantization.pb"
+                                                                        ).exists()
