@@ -71,7 +71,7 @@ def test_config_with_source_framework_result_passes_every_step(config_dir, tmp_p
     report = json.loads((tmp_path / "checklist.json").read_text())
     assert report["passed"] and [(s["number"], s["name"]) for s in report["steps"]] == [
         (1, "get model"), (2, "sparse training"), (3, "compile"), (4, "complexity"), (5, "torch rt"), (5, "tf rt"),
-        (7, "performance model")]
+        (6, "quantization"), (7, "performance model")]
     steps = steps_of(tmp_path)
     assert steps["sparse training"]["ok"] is None and "no SPARSE section" in steps["sparse training"]["reason"]
     assert all(v["rel_max"] < 1e-5 for name in ("torch rt", "tf rt") for v in steps[name]["data"].values())
