@@ -35,8 +35,10 @@ COMMANDS = {
     "bench": "Accuracy, latency and throughput of the bench suite in every runtime; fails on drift.",
     "zoo": "The model zoo: submit, list, show, verify and export versions.",
     "calibrate": "Calibrate an IR on images or arrays: a per-tensor range table (JSON).",
+    "prune": "Remove whole channels from an IR (structured pruning that shrinks params, FLOPs, latency).",
     "quantize": "Quantize a fused IR by a step-6 config; per-layer error and the final distance.",
     "accuracy": "Top-1/top-5 of the float IR and every quantization strategy on labelled images.",
+    "cmodel": "The bit-exact integer C model of a quantized IR: emit, build, run.",
 }
 
 

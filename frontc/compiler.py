@@ -120,8 +120,10 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
                   input_shapes: dict[str, tuple[int, ...]] | None = None, epoch: int | None = None,
                   overwrite: bool = False, render: bool = True, debug: bool = False,
                   progress: bool = False, flows: tuple[str, ...] = DEFAULT_FLOWS,
-                  flow_options: dict[str, dict[str, Any]] | None = None) -> CompileResult:
-    """Import ``model`` with the ``framework`` frontend, run ``flows`` and write their IR files."""
+                  flow_options: dict[str, dict[str, Any]] | None = None,
+                  input_dtypes: dict[str, str] | None = None) -> CompileResult:
+    """Import ``model`` with the ``framework`` frontend, run ``flows`` and write their IR files.
+    ``input_dtypes`` declares integer inputs (``{"ids": "int64"}``)."""
     from tqdm import tqdm
     options = {} if epoch is None else {"epoch": epoch}
     with Outputs("compile", force=overwrite) as out:
@@ -130,7 +132,7 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
         steps = tqdm(total=3, unit="step", disable=None if progress else True, delay=2, leave=False)
         start = time.perf_counter()
         steps.set_description("importing", refresh=False)
-        graph = load(model, framework, input_shapes=input_shapes, **options)
+        graph = load(model, framework, input_shapes=input_shapes, input_dtypes=input_dtypes, **options)
         import_seconds = time.perf_counter() - start
         steps.update()
         steps.set_description("compiling", refresh=False)
@@ -166,3 +168,21 @@ def parse_input_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]] | 
         shapes[name if sep else ""] = shape
     return shapes
 
+
+
+def parse_input_dtypes(items: list[str] | None) -> dict[str, str] | None:
+    """``NAME=int64`` (or a bare ``int64`` for a single input), one per input."""
+    from frontc.frontends import INPUT_DTYPES
+
+    if not items:
+        return None
+    dtypes: dict[str, str] = {}
+    for item in items:
+        name, sep, dtype = item.rpartition("=")
+        if dtype not in INPUT_DTYPES:
+            raise OptionError(f"--input-dtype {item}: unknown dtype '{dtype}'",
+                              hint=f"choose one of {', '.join(INPUT_DTYPES)}")
+        if not sep and len(items) > 1:
+            raise OptionError(f"--input-dtype {item}: name each input when giving several (NAME=int64)")
+        dtypes[name if sep else ""] = dtype
+    return dtypes

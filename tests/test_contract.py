@@ -138,7 +138,7 @@ def test_checklist_reference_of_a_model_file_is_the_source_framework(tmp_path):
 
 
 def test_a_keras_config_takes_its_own_nhwc_arrays(tmp_path):
-    from frontc.testing import keras_cases
+    from frontc.catalog import keras_cases
     model = keras_cases.small_cnn()
     model.save(tmp_path / "cnn.keras")
     x = np.random.default_rng(0).uniform(-1, 1, (1, *model.input_shape[1:])).astype(np.float32)  # NHWC

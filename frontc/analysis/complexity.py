@@ -5,7 +5,14 @@ Definitions (also printed by ``frontc complexity --help``):
   as torch.utils.flop_counter counts); pass 1 to count MACs as FLOPs.
 - Conv: MACs = N * out_positions * C_out * (C_in / group) * kernel_size. ConvTranspose: MACs =
   N * in_positions * C_in * (C_out / group) * kernel_size. Dense: MACs = rows * in * out.
-  Gemm / MatMul: MACs = batch * M * N * K.
+  Gemm / MatMul: MACs = batch * M * N * K (broadcast batch dims included).
+- Einsum with two or more operands: MACs = the product of the sizes of every index of the equation
+  (its iteration space), per extra operand; with one operand it only moves data (no MACs).
+- Attention (softmax(Q K^T * scale + mask) V as one node): MACs = batch * Lq * Lk * (d + dv); plus
+  5 FLOPs per score (scale, mask, softmax); the Q/K/V/output projections are Dense nodes of their own.
+- LSTM / GRU / RNN: MACs = directions * sequence * batch * gates * hidden * (input + hidden), with 4,
+  3 and 1 gates; plus per hidden unit and step the cell's elementwise work in ``CELL_COST`` (bias
+  adds, sigmoids and tanhs at 4 FLOPs each, gate products).
 - Everything else is counted per element with the cost in ``ELEMENT_COST`` (FLOPs per output
   element, or per input element for pooling and reductions). A bias, a residual add and a fused
   activation of a Conv/ConvTranspose/Dense add their elementwise cost to that node.
@@ -26,17 +33,25 @@ from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_shapes, node_attrs
 
 LINEAR_OPS = ("Conv", "ConvTranspose", "Dense", "Gemm", "MatMul")
+RECURRENT_OPS = {"LSTM": 4, "GRU": 3, "RNN": 1}
+CELL_COST = {"LSTM": 32, "GRU": 22, "RNN": 6}
 
 # FLOPs per output element (per input element for the ops in PER_INPUT_ELEMENT)
 ELEMENT_COST = {
     "Add": 1, "Sub": 1, "Mul": 1, "Div": 1, "Pow": 1, "Max": 1, "Min": 1, "Sqrt": 1, "Exp": 1, "Log": 1,
-    "Neg": 1, "Abs": 1, "Reciprocal": 1, "Floor": 1, "Ceil": 1,
+    "Neg": 1, "Abs": 1, "Reciprocal": 1, "Floor": 1, "Ceil": 1, "Round": 1, "Sign": 1, "Sin": 4, "Cos": 4,
+    "Tan": 4, "Asin": 4, "Acos": 4, "Atan": 4, "Sinh": 4, "Cosh": 4, "Asinh": 4, "Acosh": 4, "Atanh": 4,
+    "Softplus": 4, "Softsign": 3,
     "Relu": 1, "Relu6": 2, "Clip": 2, "LeakyRelu": 2, "PRelu": 2, "Elu": 3, "Tanh": 4, "Sigmoid": 4,
-    "HardSigmoid": 4, "HardSwish": 5, "Swish": 5, "Softmax": 3,
-    "BatchNorm": 2, "LRN": 5, "Resize": 4,
+    "HardSigmoid": 4, "HardSwish": 5, "Swish": 5, "Softmax": 3, "LogSoftmax": 4, "Erf": 4, "Gelu": 8,
+    "BatchNorm": 2, "LRN": 5, "Resize": 4, "LayerNorm": 6, "GroupNorm": 6, "InstanceNorm": 6,
+    "Equal": 1, "Less": 1, "Greater": 1, "LessOrEqual": 1, "GreaterOrEqual": 1, "And": 1, "Or": 1,
+    "Xor": 1, "Not": 1, "Where": 1, "CumSum": 1, "Mod": 1,
     "GlobalAvgPool": 1, "GlobalMaxPool": 1, "ReduceMean": 1, "ReduceSum": 1, "ReduceMax": 1, "ReduceMin": 1,
+    "ReduceProd": 1, "ReduceL2": 2, "ArgMax": 1, "ArgMin": 1, "TopK": 1,
 }
-PER_INPUT_ELEMENT = ("GlobalAvgPool", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin")
+PER_INPUT_ELEMENT = ("GlobalAvgPool", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin",
+                     "ReduceProd", "ReduceL2", "ArgMax", "ArgMin", "TopK")
 
 
 @dataclass
@@ -136,8 +151,43 @@ def _linear_macs(graph: Graph, node: Node, weight: np.ndarray | None) -> tuple[i
     return dense, uses * int(np.count_nonzero(weight)) if weight is not None else dense
 
 
+def _einsum_macs(graph: Graph, node: Node) -> int:
+    from frontc.ir.ops.linalg import parse_einsum
+
+    shapes = [graph.spec(t).shape for t in node.inputs]
+    if len(shapes) < 2:
+        return 0
+    terms, _ = parse_einsum(node_attrs(node)["equation"], [len(s) for s in shapes])
+    sizes: dict[str, int] = {}
+    for term, shape in zip(terms, shapes):
+        pre, dots, post = term.partition("...")
+        n_ell = len(shape) - len(pre) - len(post)
+        named = list(zip(pre, shape)) + list(zip(post, shape[len(shape) - len(post):]))
+        named += [(f".{i - n_ell}", d) for i, d in enumerate(shape[len(pre):len(pre) + n_ell])] if dots else []
+        for letter, d in named:
+            sizes[letter] = max(sizes.get(letter, 1), d)
+    return math.prod(sizes.values()) * (len(shapes) - 1)
+
+
+def _recurrent_macs(graph: Graph, node: Node) -> int:
+    w = graph.spec(node.inputs[1]).shape  # (dirs, gates * hidden, input)
+    x = graph.spec(node.inputs[0]).shape
+    hidden = w[1] // RECURRENT_OPS[node.op]
+    return x[0] * x[1] * w[0] * w[1] * (w[2] + hidden)
+
+
+def _attention_macs(graph: Graph, node: Node) -> int:
+    q, k, v = (graph.spec(t).shape for t in node.inputs[:3])
+    out = graph.spec(node.outputs[0]).shape
+    return math.prod(out[:-1]) * k[-2] * (q[-1] + v[-1])
+
+
 def _element_flops(graph: Graph, node: Node) -> int:
     out = math.prod(graph.spec(node.outputs[0]).shape)
+    if node.op == "Attention":  # 5 FLOPs per score: (batch..., Lq) x Lk
+        return 5 * math.prod(graph.spec(node.outputs[0]).shape[:-1]) * graph.spec(node.inputs[1]).shape[-2]
+    if node.op in RECURRENT_OPS:
+        return out * CELL_COST[node.op]
     if node.op in ("MaxPool", "AvgPool"):
         return out * math.prod(node_attrs(node)["kernel_shape"])
     if node.op in PER_INPUT_ELEMENT:
@@ -166,7 +216,16 @@ def complexity(graph: Graph, *, flops_per_mac: int = 2, all_params: bool = False
         index = weight_input(node)
         weight = graph.params.get(node.inputs[index]) if index is not None else None
         counted = params if all_params else ([weight] if weight is not None else [])
-        macs, sparse_macs = _linear_macs(graph, node, weight) if node.op in LINEAR_OPS else (0, 0)
+        if node.op in LINEAR_OPS:
+            macs, sparse_macs = _linear_macs(graph, node, weight)
+        elif node.op == "Einsum":
+            macs = sparse_macs = _einsum_macs(graph, node)
+        elif node.op in RECURRENT_OPS:
+            macs = sparse_macs = _recurrent_macs(graph, node)
+        elif node.op == "Attention":
+            macs = sparse_macs = _attention_macs(graph, node)
+        else:
+            macs = sparse_macs = 0
         elements = _element_flops(graph, node)
         layers.append(LayerCost(
             node.name, node.op + (f"+{node.attrs['activation']}" if node.attrs.get("activation") else ""),

@@ -125,9 +125,19 @@ def keras_case(name: str, build: Callable[[], Any], batch: int, *, slow: bool, s
     tensor = model.inputs[0]
     input_name = tensor._keras_history.operation.name
     shape = (batch, *tensor.shape[1:])
-    x = seeded_input(shape, seed)
+    dtype = str(tensor.dtype)
+    if dtype.startswith("int"):  # token ids
+        x = np.random.default_rng(seed).integers(1, 30, shape).astype(dtype)
+    else:
+        x = seeded_input(shape, seed)
     return Case(framework="tf", model=name, source=model, input_shapes={input_name: shape},
                 feeds={input_name: nchw(x)}, reference=reference(model, [x]), slow=slow)
+
+
+def sequence_model(name: str) -> Any:
+    from frontc.models import keras as models
+
+    return getattr(models, name)()
 
 
 # case name -> (model builder, input shape as the IR sees it (NCHW), slow)
@@ -135,6 +145,8 @@ MODELS: dict[str, tuple[Callable[[], Any], tuple[int, ...], bool]] = {
     "small_cnn": (small_cnn, (SMALL_BATCH, 3, 16, 16), False),
     "small_functional": (small_functional, (SMALL_BATCH, 3, 12, 12), False),
     "flatten_dense": (flatten_dense, (SMALL_BATCH, 4, 6, 5), False),
+    "gru_text_classifier": (functools.partial(sequence_model, "gru_text_classifier"), (4, 20), False),
+    "vit_tiny": (functools.partial(sequence_model, "vit_tiny"), (SMALL_BATCH, 3, 32, 32), False),
     "resnet50": (lambda: application("ResNet50"), (1, 3, 224, 224), True),
     "mobilenet_v2": (lambda: application("MobileNetV2"), (1, 3, 224, 224), True),
     "efficientnet_b0": (lambda: application("EfficientNetB0"), (1, 3, 224, 224), True),

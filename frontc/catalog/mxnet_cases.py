@@ -39,7 +39,20 @@ def zoo_case(name: str, seed: int = SEED) -> Case:
                 {"seed": seed})
 
 
+def gluon_lstm_case(seed: int = SEED) -> Case:
+    """frontc.models.gluon.lstm_tagger (a live HybridBlock) on a seeded (steps, batch, features) input."""
+    from frontc.compat.mxnet_env import import_mxnet
+    from frontc.models.gluon import lstm_tagger
+
+    mx = import_mxnet()
+    net = lstm_tagger(seed)
+    x = seeded_input((12, 2, 16), seed)
+    return Case("mxnet", "gluon_lstm", net, {"data": x.shape}, {"data": x}, [net(mx.nd.array(x)).asnumpy()])
+
+
 def cases() -> dict[str, ModelEntry]:
-    """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow)."""
-    return {name: ModelEntry(slow, functools.partial(zoo_case, name), shape)
-            for name, (_, shape, slow) in MODELS.items()}
+    """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow), and gluon_lstm."""
+    out = {name: ModelEntry(slow, functools.partial(zoo_case, name), shape)
+           for name, (_, shape, slow) in MODELS.items()}
+    out["gluon_lstm"] = ModelEntry(False, gluon_lstm_case, (12, 2, 16), domain="nlp", task="sequence tagging")
+    return out

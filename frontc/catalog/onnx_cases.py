@@ -143,8 +143,36 @@ def light_case(name: str, seed: int = 0) -> Case:
                 name not in FAST_MODELS)
 
 
+def torch_export_case(name: str, seed: int = 0) -> Case:
+    """PyTorch sequence case ``name`` exported by torch.onnx (opset 17, token ids as int64 inputs),
+    its seeded inputs and onnxruntime's output."""
+    import io
+    import warnings
+
+    import onnx
+    import torch
+
+    from frontc.catalog.torch_cases import sequence_case
+
+    source = sequence_case(name, seed)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(source.source, tuple(torch.from_numpy(v) for v in source.feeds.values()), buffer,
+                          dynamo=False, opset_version=17, input_names=list(source.feeds))
+    model = onnx.load_from_string(buffer.getvalue())
+    return Case("onnx", f"{name}_export", model, None, source.feeds, onnxruntime_outputs(model, source.feeds))
+
+
+EXPORTED = ("bert_tiny",)
+
+
 def cases() -> dict[str, ModelEntry]:
-    """The light-model cases, by model name (``light_resnet50``...): 1x3x224x224, weights randomized."""
-    return {f"light_{name}": ModelEntry(name not in FAST_MODELS, functools.partial(light_case, name), (1, 3, 224, 224),
-                                        file=f"onnx/backend/test/data/light/light_{name}.onnx")
-            for name in LIGHT_MODELS}
+    """The light-model cases, by model name (``light_resnet50``...): 1x3x224x224, weights randomized; and the
+    PyTorch sequence models exported to ONNX (``bert_tiny_export``)."""
+    out = {f"light_{name}": ModelEntry(name not in FAST_MODELS, functools.partial(light_case, name), (1, 3, 224, 224),
+                                       file=f"onnx/backend/test/data/light/light_{name}.onnx")
+           for name in LIGHT_MODELS}
+    out.update({f"{name}_export": ModelEntry(False, functools.partial(torch_export_case, name), (2, 16), domain="nlp")
+                for name in EXPORTED})
+    return out

@@ -43,3 +43,10 @@ def find(text: str) -> ModelEntry:
             return entry
     raise OptionError(f"'{text}' is not a file, a YAML config or a catalog model",
                       hint=f"catalog: {sorted({e.name for e in entries()})}")
+
+
+# the sequence, transformer and recommendation cases (issue 12): their IRs hold LSTM/GRU, LayerNorm,
+# Gelu, Attention... which the IR -> ONNX and IR -> MXNet exporters do not emit yet
+SEQUENCE_CASES = {("torch", "bert_tiny"), ("torch", "vit_tiny"), ("torch", "crnn"), ("torch", "dlrm"),
+                  ("onnx", "bert_tiny_export"), ("tf", "gru_text_classifier"), ("tf", "vit_tiny"),
+                  ("mxnet", "gluon_lstm")}

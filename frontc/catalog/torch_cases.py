@@ -18,6 +18,15 @@ MODELS: dict[str, tuple[str, tuple[int, ...], bool, bool]] = {
     "resnet50": ("resnet50", (1, 3, 224, 224), False, False),
     "mobilenet_v2": ("mobilenet_v2", (1, 3, 224, 224), False, False),
 }
+# sequence, transformer and recommendation networks: case name -> (builder, inputs as name ->
+# (shape, dtype)); integer inputs are seeded ids in [1, 30) (the smallest table has 30 rows), and
+# BERT's second row ends in padding (id 0) so that its attention mask is exercised
+SEQUENCE_MODELS: dict[str, tuple[str, dict[str, tuple[tuple[int, ...], str]]]] = {
+    "bert_tiny": ("bert_tiny", {"ids": ((2, 16), "int64")}),
+    "vit_tiny": ("vit_tiny", {"x": ((2, 3, 32, 32), "float32")}),
+    "crnn": ("crnn", {"x": ((2, 1, 32, 64), "float32")}),
+    "dlrm": ("dlrm", {"dense": ((4, 13), "float32"), "sparse": ((4, 4), "int64")}),
+}
 
 
 def randomize_batchnorm(model: Any, seed: int = SEED) -> Any:
@@ -61,9 +70,36 @@ def torch_case(name: str, seed: int = SEED) -> Case:
     return Case("torch", name, model, {"x": shape}, {"x": x}, [reference], slow)
 
 
+def sequence_case(name: str, seed: int = SEED) -> Case:
+    """The case ``name`` of SEQUENCE_MODELS: seeded inputs (ids for integer ones) and PyTorch's output."""
+    import numpy as np
+    import torch
+
+    from frontc.models import torch as models
+
+    builder, inputs = SEQUENCE_MODELS[name]
+    torch.manual_seed(seed)
+    model = randomize_batchnorm(getattr(models, builder)().eval(), seed)
+    rng = np.random.default_rng(seed)
+    feeds = {}
+    for key, (shape, dtype) in inputs.items():
+        feeds[key] = rng.integers(1, 30, shape).astype(dtype) if dtype.startswith("int") else \
+            seeded_input(shape, seed)
+    if name == "bert_tiny":
+        feeds["ids"][1, 10:] = 0
+    with torch.no_grad():
+        reference = model(*[torch.from_numpy(v) for v in feeds.values()]).numpy()
+    dtypes = {key: dtype for key, (_, dtype) in inputs.items() if dtype != "float32"}
+    return Case("torch", name, model, {key: shape for key, (shape, _) in inputs.items()}, feeds, [reference],
+                options={"input_dtypes": dtypes} if dtypes else {})
+
+
 # the preprocessing of trained weights (EfficientNet-Lite0: inputs scaled to [-1, 1])
 PREPROCESSING = {"efficientnet_lite0": {"resize": 256, "crop": 224, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5],
                                         "scale": "1/255", "color": "RGB", "layout": "NCHW"}}
+# domain and task of the sequence models (the zoo's shelves)
+SEQUENCE_SHELVES = {"bert_tiny": ("nlp", "classification"), "vit_tiny": ("vision", "classification"),
+                    "crnn": ("vision", "text recognition"), "dlrm": ("recommendation", "click-through rate")}
 
 
 def cases() -> dict[str, ModelEntry]:
@@ -72,4 +108,8 @@ def cases() -> dict[str, ModelEntry]:
     for name, (_, shape, slow, trained) in MODELS.items():
         extra = {"preprocessing": PREPROCESSING[name], "labels": IMAGENET} if trained else {}
         out[name] = ModelEntry(slow, functools.partial(torch_case, name), shape, **extra)
+    for name, (_, inputs) in SEQUENCE_MODELS.items():
+        domain, task = SEQUENCE_SHELVES[name]
+        out[name] = ModelEntry(False, functools.partial(sequence_case, name), next(iter(inputs.values()))[0],
+                               domain=domain, task=task)
     return out

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from frontc.commands.quantize import prepare
-    from frontc.ir.errors import OptionError
+    from frontc.ir.errors import FrontcError, OptionError
     from frontc.outputs import Outputs
     from frontc.quant import quantize_graph
     from frontc.quant.accuracy import Candidate, evaluate, markdown
@@ -30,22 +30,27 @@ def main(args: argparse.Namespace) -> int:
     config, graph, _, output, _, _, ranges = prepare(args.config_file, "symmetry_max", "perlayer")
     inputs, labels = evaluation_set(config, graph.inputs[0], labelled=True)
     candidates = [Candidate("float", None, graph)]
+    failed: list[tuple[str, str, str]] = []  # a strategy that cannot quantize this graph is reported, not fatal
     for strategy in chosen:
-        if strategy == "null":
-            candidates.append(Candidate("null", None, quantize_graph(graph, {}, "null")))
-            continue
-        for weight_quan in GRANULARITIES:
-            candidates.append(Candidate(strategy, weight_quan, quantize_graph(
-                graph, ranges, strategy, weight_quan=weight_quan, weight_bits=config.weight_bits,
-                act_bits=config.act_bits)))
+        for weight_quan in ([None] if strategy == "null" else GRANULARITIES):
+            try:
+                candidates.append(Candidate(strategy, weight_quan, quantize_graph(
+                    graph, ranges or {}, strategy, weight_quan=weight_quan or "perlayer",
+                    weight_bits=config.weight_bits, act_bits=config.act_bits)))
+            except FrontcError as exc:
+                failed.append((strategy, weight_quan, str(exc)))
     with Outputs("accuracy", force=args.force) as out:
         staged = out.file(args.json) if args.json else None
         results = evaluate(candidates, inputs, labels, output, batch_size=args.batch_size or config.batch_size)
         print(markdown(results, f"{graph.name}: {len(inputs)} labelled inputs, W{config.weight_bits}"
                                 f"A{config.act_bits}, table {config.table.name if config.table else '-'}"))
+        for strategy, weight_quan, message in failed:
+            print(f"| {strategy} | {weight_quan} | cannot quantize: {message} | | |")
         if staged is not None:
             doc = {"graph": graph.name, "images": len(inputs), "output": output,
-                   "runs": [r.to_json() for r in results]}
+                   "runs": [r.to_json() for r in results] + [
+                       {"strategy": s, "weight_quan": w, "error": m, "top1": None, "top5": None, "agreement": None}
+                       for s, w, m in failed]}
             staged.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     if args.json:
         print(f"wrote {args.json}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from frontc.commands.common import add_force, add_module, framework, in_range, with_weights
-from frontc.compiler import DEFAULT_FLOWS, compile_model, parse_input_shapes
+from frontc.compiler import DEFAULT_FLOWS, compile_model, parse_input_dtypes, parse_input_shapes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_module(parser)
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape (repeat per input)")
+    parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
+                        help="an input's dtype, e.g. ids=int64 for token ids (repeat per input; default float32)")
     parser.add_argument("-o", "--output", default="moffett_ir", help="output folder (default: moffett_ir)")
     add_force(parser)
     parser.add_argument("--no-png", action="store_true", help="skip rendering the graphs")
@@ -34,6 +36,7 @@ def main(args: argparse.Namespace) -> int:
     model = with_weights(args.model, args.module, args.framework)
     result = compile_model(args.framework, model, out_dir=args.output, epoch=args.epoch,
                            input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
+                           input_dtypes=parse_input_dtypes(args.input_dtype),
                            render=not args.no_png, debug=args.debug, progress=True,
                            flows=tuple(args.flow or DEFAULT_FLOWS))
     print("\n".join(result.summary().splitlines()[:5]))

@@ -2,7 +2,12 @@
 
 FLOPs: a multiply-accumulate (MAC) counts as 2 FLOPs (torch.utils.flop_counter's convention);
 --flops-per-mac 1 counts MACs instead. Conv: MACs = N x output positions x C_out x C_in/group x
-kernel size; ConvTranspose: per input position; Dense/Gemm/MatMul: rows x in x out. Other ops cost a
+kernel size; ConvTranspose: per input position; Dense/Gemm/MatMul: rows x in x out (batched MatMul:
+x broadcast batch). Einsum (two or more operands): the product of every index's size (the iteration
+space) per extra operand. Attention (one node): batch x Lq x Lk x (d + dv), plus 5 FLOPs per score
+(scale, mask, softmax). LSTM / GRU / RNN: directions x steps x batch x gates x hidden x (input +
+hidden), gates 4 / 3 / 1, plus per hidden unit and step 32 / 22 / 6 FLOPs of cell arithmetic (bias
+adds, sigmoid and tanh at 4 each, gate products). Other ops cost a
 fixed number of FLOPs per output element (pooling: kernel size per output; global pools and reductions:
 one per input element); a Conv/Dense's bias, residual and fused activation add theirs.
 Sparse FLOPs count only MACs whose weight is nonzero (each nonzero weight: one MAC per position it is

@@ -24,7 +24,7 @@ from frontc.commands.common import (
     read_graph,
     with_weights,
 )
-from frontc.compiler import parse_input_shapes
+from frontc.compiler import parse_input_dtypes, parse_input_shapes
 from frontc.frontends import load
 from frontc.ir.errors import OptionError
 from frontc.outputs import Outputs
@@ -43,6 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_module(parser)
     parser.add_argument("--input-shape", "--input_shape", action="append", metavar="NAME=1,3,224,224",
                         help="fix an input's shape when converting --source (repeat per input)")
+    parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
+                        help="an input's dtype when converting --source, e.g. ids=int64 (repeat per input)")
     parser.add_argument("--input_npy", "--input-npy", action="append", required=True, metavar="[NAME=]X.npy")
     parser.add_argument("--threshold", type=in_range(float), default=1e-4, help="rel_max that counts as diverged")
     parser.add_argument("--plot", help="write error by depth to this PNG")
@@ -71,7 +73,8 @@ def _compare(args: argparse.Namespace) -> Divergence:
     options = {} if args.epoch is None else {"epoch": args.epoch}
     source = args.source and with_weights(args.source, args.module, args.framework)
     graph_a = read_graph(args.graph) if args.graph else \
-        load(source, args.framework, input_shapes=parse_input_shapes(args.input_shape), **options)
+        load(source, args.framework, input_shapes=parse_input_shapes(args.input_shape),
+             input_dtypes=parse_input_dtypes(args.input_dtype), **options)
     graph_b = read_graph(args.graph_b) if args.graph_b else graph_a
     edges = [(g.inputs, [g.spec(t) for t in g.outputs]) for g in (graph_a, graph_b)]
     if [[(s.name, s.shape) for s in specs] for specs in edges[0]] != [[(s.name, s.shape) for s in specs]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from frontc.ir.errors import IRFormatError
-from frontc.ir.fileio import atomic_write
+from frontc.outputs import write_file
 
 FORMAT, VERSION = "frontc-training-record", 1
 REQUIRED = ("model", "framework", "dataset", "pattern", "sparse_rate", "top1", "training_date", "input_shape")
@@ -55,7 +55,7 @@ class TrainingRecord:
 
 def write_record(path: str | os.PathLike, record: TrainingRecord, *, overwrite: bool = False) -> Path:
     """Write ``record`` atomically; an existing file is replaced only with ``overwrite``."""
-    return atomic_write(path, record.as_json().encode(), overwrite=overwrite)
+    return write_file(path, record.as_json(), force=overwrite)
 
 
 def read_record(path: str | os.PathLike) -> TrainingRecord:

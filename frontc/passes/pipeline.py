@@ -17,14 +17,15 @@ from frontc.passes.flows import build_passes, get_flow, register_flow, register_
 from frontc.passes.fusion import FuseActivation, FusePad, FuseResidual
 from frontc.passes.layout import CancelTransposes, MergeReshapes
 from frontc.passes.scale_shift import FoldInputScale, FoldOutputScaleShift
+from frontc.passes.transformer import FuseAttention, FuseGelu, FuseLayerNorm
 
 MAX_ROUNDS = 20
 
 
 RECONSTRUCT_PASSES = (RemoveIdentity, FoldConstants, GemmToDense, DenseBiasAdd, ReshapeToFlatten,
-                      CanonicalActivations, EliminateDeadCode)
+                      CanonicalActivations, FuseLayerNorm, FuseGelu, EliminateDeadCode)
 CMODEL_PASSES = (FoldBatchNorm, BatchNormToScaleShift, FoldOutputScaleShift, FoldInputScale, FusePad,
-                 FuseResidual, FuseActivation, CancelTransposes, MergeReshapes)
+                 FuseResidual, FuseActivation, FuseAttention, CancelTransposes, MergeReshapes)
 for _cls in dict.fromkeys((*RECONSTRUCT_PASSES, *CMODEL_PASSES)):
     register_pass(_cls.name, _cls)
 

@@ -5,7 +5,7 @@ An adapter lists the parameters (names in definition order, with the kind of lay
 first: Conv (O, I/groups, kh, kw), Dense (O, I)), and applies a mask to the weights and gradients in
 place. Names: PyTorch state_dict names with DataParallel's ``module.`` prefixes removed; Gluon
 ``collect_params()`` names (structural names such as ``features.0.weight`` are accepted as aliases);
-Keras variable paths (``conv2d/kernel``).
+Keras ``layer name/variable name`` (``conv2d/kernel``).
 """
 from __future__ import annotations
 
@@ -161,7 +161,8 @@ class KerasAdapter(Adapter):
 
         for layer in _keras_layers(model):
             for var in layer.trainable_weights:
-                self.params[var.path] = var
+                name = f"{layer.name}/{var.name}"
+                self.params[name] = var
                 kind = "other"
                 if var is getattr(layer, "kernel", None):
                     if isinstance(layer, keras.layers.DepthwiseConv2D):
@@ -171,7 +172,7 @@ class KerasAdapter(Adapter):
                         kind = "conv"
                     elif isinstance(layer, keras.layers.Dense):
                         kind = "dense"
-                self.kinds[var.path] = kind
+                self.kinds[name] = kind
 
     def numpy(self, name: str) -> np.ndarray:
         value = np.asarray(self.params[name].numpy())

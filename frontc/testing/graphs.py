@@ -5,6 +5,7 @@ import numpy as np
 
 from frontc.frontends.builder import GraphBuilder
 from frontc.ir.graph import Graph
+from frontc.ir.infer import infer_shapes
 
 
 def _conv(b: GraphBuilder, rng: np.random.Generator, x: str, cin: int, cout: int, name: str,
@@ -80,3 +81,52 @@ def quant_ops_net(seed: int = 0, size: int = 16) -> Graph:
     w = rng.standard_normal((5, 4)).astype(np.float32)
     fc = b.add1("Dense", [flat, b.param("fc.weight", w), b.param("fc.bias", rng.normal(0, 0.1, 5))], name="fc")
     return b.finish([b.add1("Softmax", [fc], {"axis": 1}, name="prob")])
+
+
+def cmodel_ops_net(seed: int = 0) -> Graph:
+    """Every layer kind of the integer C model: Conv with asymmetric pads, stride, dilation, groups,
+    depthwise, residual and fused Swish/LeakyRelu/Relu6/Sigmoid/Relu; Add, Mul, Concat; Max/Avg
+    (ceil mode, with and without counted pads) and global pools; nearest Resize, Slice, Transpose;
+    Relu/Clip/HardSwish/HardSigmoid; Dense and Softmax; batch 2 and odd sizes."""
+    rng = np.random.default_rng(seed)
+    b = GraphBuilder("cmodel_ops_net", "frontc")
+    x = b.input("data", (2, 3, 17, 15), layout="NCHW")
+
+    def conv(x: str, cin: int, cout: int, name: str, act: str = "", params: tuple = (), **attrs) -> str:
+        k = attrs.pop("k", 3)
+        y = _conv(b, rng, x, cin, cout, name, k=k, group=attrs.pop("group", 1))
+        node = b.graph.node(name)
+        node.attrs.update(attrs, activation=act, activation_params=list(params))
+        node.inputs.append(b.param(f"{name}.bias", rng.normal(0, 0.1, cout)))
+        return y
+
+    a = conv(x, 3, 8, "c1", "Swish", (1.0,), strides=[2, 2], pads=[0, 1, 1, 2])
+    c = conv(a, 8, 8, "c2", "LeakyRelu", (0.1,), pads=[2, 2, 2, 2], dilations=[2, 2])
+    d = conv(c, 8, 8, "dw", "Relu6", group=8)
+    g = conv(d, 8, 12, "grouped", "Sigmoid", group=4)
+    r = conv(g, 12, 8, "c3", "Relu", k=1, pads=[0, 0, 0, 0])
+    b.graph.node("c3").inputs.append(c)
+    s = b.add1("Add", [r, d], name="add")
+    m = b.add1("Mul", [s, b.add1("Sigmoid", [s], name="sig")], name="mul")
+    h = b.add1("HardSwish", [m], name="hswish")
+    hs = b.add1("HardSigmoid", [b.add1("Relu", [m], name="relu")], name="hsig")
+    cat = b.add1("Clip", [b.add1("Concat", [h, hs], {"axis": 1}, name="cat")], {"min": -0.5, "max": 0.8},
+                 name="clip")
+    mp = b.add1("MaxPool", [cat], {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1],
+                                   "ceil_mode": 1}, name="maxpool")
+    ap = b.add1("AvgPool", [cat], {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 2, 1, 0],
+                                   "ceil_mode": 1}, name="avgpool")
+    ap2 = b.add1("AvgPool", [cat], {"kernel_shape": [2, 3], "strides": [2, 2], "pads": [1, 1, 0, 1],
+                                    "count_include_pad": 1, "ceil_mode": 1}, name="avgpool_pads")
+    both = b.add1("Add", [b.add1("Add", [mp, ap], name="pools"), ap2], name="pools2")
+    up = b.add1("Resize", [both], {"mode": "nearest", "scales": [1, 1, 2, 2]}, name="up")
+    sl = b.add1("Slice", [up], {"starts": [1, 0], "ends": [12, 7], "axes": [1, 2]}, name="slice")
+    tr = b.add1("Transpose", [sl], {"perm": [0, 1, 3, 2]}, name="transpose")
+    gap = b.add1("GlobalAvgPool", [tr], name="gap")
+    gmp = b.add1("GlobalMaxPool", [tr], name="gmp")
+    flat = b.add1("Flatten", [b.add1("Concat", [gap, gmp], {"axis": 1}, name="gcat")], name="flat")
+    w = rng.standard_normal((6, 22)).astype(np.float32) / 4
+    fc = b.add1("Dense", [flat, b.param("fc.weight", w), b.param("fc.bias", rng.normal(0, 0.1, 6))], name="fc")
+    out = b.add1("Softmax", [fc], {"axis": 1}, name="prob")
+    infer_shapes(b.graph)  # the convolutions' attributes were set after they were added
+    return b.finish([out])

@@ -44,6 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="comma-separated unstructured rates that also run the torch.nn.utils.prune baseline "
                         "(default 90; '' for none)")
     parser.add_argument("--limit", type=int, help="train and test on the first N images (quick checks)")
+    parser.add_argument("--dense", help="a folder of an earlier fast_prune or fashion_mnist/train.py run: load "
+                        "its MODEL_dense.pt or MODEL.pt instead of training")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="replace an existing output folder's files")
     return parser.parse_args(argv)
@@ -160,7 +162,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         raise OptionError(f"--frequency {args.frequency}: more than the {steps} steps of an epoch")
     date = datetime.now(UTC).strftime("%Y%m%d")
     rows: list[dict] = []
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
 
     def record(model_name: str, pruner: str, pattern: str, rate: float, top1: float, seconds: float,
                measured: dict, dense_top1: float, expected_nnz: int, tag: str) -> None:
@@ -184,7 +186,12 @@ def run(args: argparse.Namespace) -> list[dict]:
         torch.manual_seed(args.seed)
         dense = FASHION_MODELS[model_name]()
         start = time.perf_counter()
-        train(dense, data, args.epochs, seed=args.seed, progress=f"{model_name} dense")
+        if args.dense:
+            from frontc.frontends.torch.sources import load_state_dict_file
+            path = Path(args.dense) / f"{model_name}_dense.pt"   # or train.py's NAME.pt
+            load_state_dict_file(path if path.exists() else Path(args.dense) / f"{model_name}.pt", dense).eval()
+        else:
+            train(dense, data, args.epochs, seed=args.seed, progress=f"{model_name} dense")
         seconds = time.perf_counter() - start
         dense_top1 = evaluate(dense, data.test_x, data.test_y)
         measured = compile_and_measure(dense, {}, out, f"{model_name}_dense", args.force)
@@ -212,12 +219,13 @@ def run(args: argparse.Namespace) -> list[dict]:
                 record(model_name, "torch.nn.utils.prune", "global", rate, evaluate(model, data.test_x, data.test_y),
                        seconds, measured, dense_top1, unmasked(model, masks), tag)
     total = time.perf_counter() - started
-    write_tables(out, rows, total, torch.get_num_threads(), args)
+    write_tables(out, rows, total, time.process_time() - cpu_started, torch.get_num_threads(), args)
     return rows
 
 
-def write_tables(out: Path, rows: list[dict], seconds: float, threads: int, args: argparse.Namespace) -> None:
-    from frontc.ir.fileio import atomic_write
+def write_tables(out: Path, rows: list[dict], seconds: float, cpu_seconds: float, threads: int,
+                 args: argparse.Namespace) -> None:
+    from frontc.outputs import Outputs
 
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
@@ -228,14 +236,14 @@ def write_tables(out: Path, rows: list[dict], seconds: float, threads: int, args
     lines.append("")
     lines.append(f"Fashion-MNIST, {rows and rows[0]['input_shape']} input, dense {args.epochs} epochs, each sparse "
                  f"run {args.sparse_epochs} epochs from the dense weights ({args.schedule} schedule, mask update "
-                 f"every {args.frequency} steps over the first epoch); whole run {seconds:.0f} s on {threads} "
-                 "threads. nnz/sparsity and FLOPs (2 per MAC) of IR_for_reconstruct; nnz = mask: the nnz of both "
-                 "compiled IRs equals the unmasked weight count.")
-    atomic_write(out / "fast_prune.md", ("\n".join(lines) + "\n").encode(), overwrite=args.force)
-    atomic_write(out / "fast_prune.json", (json.dumps({"rows": [{k: v for k, v in r.items() if k != "files"}
-                                                                for r in rows], "seconds": seconds,
-                                                       "threads": threads}, indent=1) + "\n").encode(),
-                 overwrite=args.force)
+                 f"every {args.frequency} steps over the first epoch); whole run {seconds:.0f} s wall, "
+                 f"{cpu_seconds:.0f} s process CPU time, {threads} threads. nnz/sparsity and FLOPs (2 per MAC) of "
+                 "IR_for_reconstruct; nnz = mask: the nnz of both compiled IRs equals the unmasked weight count.")
+    summary = {"rows": [{k: v for k, v in r.items() if k != "files"} for r in rows], "seconds": seconds,
+               "cpu_seconds": cpu_seconds, "threads": threads}
+    with Outputs("fast_prune", force=args.force) as session:
+        session.write(out / "fast_prune.md", "\n".join(lines) + "\n")
+        session.write(out / "fast_prune.json", json.dumps(summary, indent=1) + "\n")
     print("\n".join(lines))
 
 

@@ -88,3 +88,24 @@ def test_dense_flops_match_torch_flop_counter():
     ours = complexity(g)
     assert 2 * ours.macs == counter.get_total_flops()
     assert param_counts(g)["total"] == sum(p.numel() for p in tnet.parameters())
+
+
+def test_attention_and_recurrent_rules():
+    """Attention: batch x Lq x Lk x (d + dv) MACs and 5 FLOPs per score; LSTM: dirs x steps x batch x 4 x
+    hidden x (input + hidden) MACs and 32 FLOPs per hidden unit and step."""
+    import numpy as np
+
+    from frontc.analysis.complexity import complexity
+    from frontc.frontends.builder import GraphBuilder
+
+    b = GraphBuilder("seq", "test")
+    q, k, v = b.input("q", (2, 3, 5, 4)), b.input("k", (2, 3, 6, 4)), b.input("v", (2, 3, 6, 7))
+    att = b.add1("Attention", [q, k, v], name="attention")
+    x = b.input("x", (9, 2, 8))
+    w, r = b.param("w", np.ones((2, 4 * 16, 8), np.float32)), b.param("r", np.ones((2, 4 * 16, 16), np.float32))
+    lstm = b.add("LSTM", [x, w, r], {"hidden_size": 16, "direction": "bidirectional"}, name="lstm", outputs=3)
+    layers = {layer.name: layer for layer in complexity(b.finish([att, lstm[0]]), flops_per_mac=1).layers}
+    assert layers["attention"].macs == 2 * 3 * 5 * 6 * (4 + 7)
+    assert layers["attention"].element_flops == 5 * 2 * 3 * 5 * 6
+    assert layers["lstm"].macs == 2 * 9 * 2 * 4 * 16 * (8 + 16)
+    assert layers["lstm"].element_flops == 9 * 2 * 2 * 16 * 32

@@ -180,6 +180,12 @@ CASES: list[tuple[str, str]] = [
     ("bad", "calibrate --graph {g} -o {o}/new.json"),
     ("bad", "calibrate --config-file {F}/bad.yml"),
     ("bad", "calibrate --config-file {F}/typo_section.yml"),
+    # prune
+    *[("bad", f"prune --graph {{g}} -o {{o}}/new {opt}") for opt in (
+        "--ratio 1.5", "--ratio -0.1", "--ratio nan", "--ratio x", "", "--ratio 0.5 --zero-channels")],
+    ("bad", "prune --graph {F}/garbage.json --ratio 0.5 -o {o}/new"),
+    ("bad", "prune --graph {F}/truncated_graph.json --ratio 0.5 -o {o}/new"),
+    ("bad", "prune --graph {g} --ratio 0.5 -o /proc/frontc/p"),
     # perf
     ("ok", "perf --graph {g} --hardware {F}/hw.yaml --plot {o}/new.png --json {o}/new.json"),
     ("bad", "perf --graph {g} --hardware {F}/hw_negative.yaml --plot {o}/new.png"),
@@ -211,6 +217,18 @@ CASES: list[tuple[str, str]] = [
       for name in ("bad.yml", "typo_section.yml", "list.yml", "missing.yml", "adir")],
     ("bad", "quantize --config-file {F}/bad.yml --strategy caffe"),
     ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
+    # cmodel (h15): a float IR, bad graphs, folders that hold no C model, taken outputs
+    ("bad", "cmodel emit --graph {g} -o {o}/cm"),
+    *[("bad", f"cmodel emit --graph {graph} -o {{o}}/cm") for graph in BAD_GRAPHS[:6]],
+    ("bad", "cmodel emit --graph {g} -o {o}/afile"),
+    ("bad", "cmodel emit --graph {g} -o {o}/cm --weights text"),
+    ("bad", "cmodel emit -o {o}/cm"),
+    ("bad", "cmodel build {o}/adir"),
+    ("bad", "cmodel build {F}/missing"),
+    ("bad", "cmodel build {o}/adir --opt O9"),
+    ("bad", "cmodel run {o}/adir --input_npy {x}"),
+    ("bad", "cmodel run {F}/missing --input_npy {x} --output_npy {o}/taken.npy"),
+    ("bad", "cmodel"),
     # the command line itself
     ("bad", "nosuchverb"),
     ("bad", ""),

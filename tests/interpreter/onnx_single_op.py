@@ -42,8 +42,12 @@ def run_onnx(nodes: Sequence[onnx.NodeProto], feeds: dict[str, np.ndarray],
                               [helper.make_empty_tensor_value_info(name) for name in outputs],
                               [const(k, v) for k, v in (initializers or {}).items()])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
+    model.ir_version = max(8, helper.find_min_ir_version_for(list(model.opset_import)))
     model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    for out in model.graph.output:  # function ops (GroupNormalization-21) are not typed by inference
+        if not out.type.HasField("tensor_type"):
+            out.type.tensor_type.elem_type = model.graph.input[0].type.tensor_type.elem_type
+            out.type.tensor_type.shape.SetInParent()
     onnx.checker.check_model(model)
     if engine == "reference":
         from onnx.reference import ReferenceEvaluator

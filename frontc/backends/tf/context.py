@@ -161,9 +161,10 @@ class BuildContext:
 
     # ------------------------------------------------------------------ layers
     def call(self, layer: keras.layers.Layer, inputs: Any,
-             weights: Sequence[np.ndarray] | None = None) -> Any:
-        """Apply ``layer`` (recorded under the current node), then set its weights."""
-        out = layer(inputs)
+             weights: Sequence[np.ndarray] | None = None, **kwargs: Any) -> Any:
+        """Apply ``layer`` (recorded under the current node; ``kwargs`` go to the call, such as
+        a recurrent layer's ``initial_state`` and ``mask``), then set its weights."""
+        out = layer(inputs, **kwargs)
         if weights is not None:
             layer.set_weights([np.asarray(w) for w in weights])
         self.node_layers.setdefault(self.node.name if self.node else "", []).append(layer.name)

@@ -16,7 +16,7 @@ import keras
 
 from frontc.backends.tf import layout
 from frontc.backends.tf.context import BuildContext
-from frontc.backends.tf.layers_window import ResizeBilinear, ResizeGather
+from frontc.backends.tf.layers_window import ResizeBilinear, ResizeGather, ResizeMatrix
 from frontc.backends.tf.registry import factory
 from frontc.interpreter.kernels.resize import source_coordinates
 from frontc.ir.graph import Node
@@ -77,8 +77,17 @@ def _native_bilinear(a: dict[str, Any], before: tuple[int, ...], after: tuple[in
 
 @factory("Resize")
 def resize(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
-    """Resize -> UpSampling2D / Resizing / ResizeBilinear when exact, else ResizeGather."""
+    """Resize -> UpSampling2D / Resizing / ResizeBilinear when exact, else ResizeGather; cubic ->
+    ResizeMatrix (one constant matrix per resized axis, the interpreter's)."""
     x, out = node.inputs[0], node.outputs[0]
+    if a["mode"] == "cubic":
+        from frontc.interpreter.kernels.resize import cubic_matrix, resized_axes
+
+        nhwc = ctx.is_nhwc(x)
+        steps = [{"axis": layout.axis(axis, ctx.rank(x), nhwc), "matrix": cubic_matrix(o, i, s, a).tolist()}
+                 for axis, o, i, s in resized_axes(ctx.shape(x), a)]
+        ctx.set(out, ctx.call(ResizeMatrix(steps, name=ctx.name()), ctx.get(x)), nhwc)
+        return
     before, after = ctx.shape(x), ctx.shape(out)
     scales = [Fraction(s) for s in a["scales"]] or [Fraction(o, i) for o, i in zip(after, before)]
     spatial = len(before) == 4 and before[:2] == after[:2] and scales[:2] == [1, 1]

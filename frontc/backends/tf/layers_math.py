@@ -80,7 +80,11 @@ class Elementwise(ConstantHolder):
 
 
 UNARY = {"Sqrt": ops.sqrt, "Exp": ops.exp, "Log": ops.log, "Neg": ops.negative, "Abs": ops.abs,
-         "Reciprocal": ops.reciprocal, "Floor": ops.floor, "Ceil": ops.ceil}
+         "Reciprocal": ops.reciprocal, "Floor": ops.floor, "Ceil": ops.ceil, "Erf": ops.erf,
+         "Round": ops.round, "Sign": ops.sign, "Sin": ops.sin, "Cos": ops.cos, "Tan": ops.tan,
+         "Asin": ops.arcsin, "Acos": ops.arccos, "Atan": ops.arctan, "Sinh": ops.sinh, "Cosh": ops.cosh,
+         "Asinh": ops.arcsinh, "Acosh": ops.arccosh, "Atanh": ops.arctanh,
+         "Softplus": lambda x: ops.logaddexp(ops.zeros_like(x), x), "Softsign": ops.softsign}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)
@@ -159,7 +163,12 @@ class Cast(FrontcLayer):
         return {**super().get_config(), "to": self.to}
 
 
-REDUCERS = {"ReduceMean": ops.mean, "ReduceSum": ops.sum, "ReduceMax": ops.max, "ReduceMin": ops.min}
+def _l2(x: Any, axis: Any, keepdims: bool) -> Any:
+    return ops.sqrt(ops.sum(x * x, axis=axis, keepdims=keepdims))
+
+
+REDUCERS = {"ReduceMean": ops.mean, "ReduceSum": ops.sum, "ReduceMax": ops.max, "ReduceMin": ops.min,
+            "ReduceProd": ops.prod, "ReduceL2": _l2}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)

@@ -84,3 +84,23 @@ class WindowMax(FrontcLayer):
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "kernel": self.kernel, "strides": self.strides,
                 "dilations": self.dilations}
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class ResizeMatrix(FrontcLayer):
+    """Resizes physical axes one after another by constant (out, in) matrices, in float64."""
+
+    def __init__(self, steps: Sequence[dict[str, Any]] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.steps = [{"axis": int(s["axis"]), "matrix": [list(map(float, r)) for r in s["matrix"]]} for s in steps]
+
+    def call(self, x: Any) -> Any:
+        y = tf.cast(x, tf.float64)
+        for step in self.steps:
+            axis = step["axis"]
+            moved = tf.experimental.numpy.moveaxis(y, axis, 0)
+            y = tf.experimental.numpy.moveaxis(tf.tensordot(tf.constant(step["matrix"], tf.float64), moved, 1), 0, axis)
+        return tf.cast(y, x.dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "steps": self.steps}

@@ -34,8 +34,10 @@ def factory(*ops: str) -> Callable[[Factory], Factory]:
 def _load() -> None:
     from frontc.backends.tf import (  # noqa: F401  (registers every factory)
         convert_elementwise,
+        convert_ext,
         convert_nn,
         convert_pool,
+        convert_recurrent,
         convert_resize,
         convert_shape,
         convert_tensor,

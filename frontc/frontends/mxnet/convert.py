@@ -8,6 +8,7 @@ import numpy as np
 from frontc.frontends import resolve_input_shapes
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.mxnet.context import REG, Context
+from frontc.frontends.mxnet.ops_rnn import PARAMETER_INPUTS
 from frontc.frontends.mxnet.params import BFLOAT16_FLAG, DTYPES
 from frontc.frontends.mxnet.symbol import MxNode, Symbol, parse_tuple
 from frontc.ir.errors import GraphError, ModelLoadError, OptionError
@@ -15,7 +16,8 @@ from frontc.ir.graph import Graph
 
 # Inputs that inference ignores (the labels of loss layers): op -> input positions.
 IGNORED_INPUTS = {"SoftmaxOutput": (1,), "Softmax": (1,), "LinearRegressionOutput": (1,),
-                  "MAERegressionOutput": (1,), "LogisticRegressionOutput": (1,)}
+                  "MAERegressionOutput": (1,), "LogisticRegressionOutput": (1,),
+                  "RNN": PARAMETER_INPUTS}  # read from the symbol by the RNN converter
 # Attributes that Gluon/Module write on parameter variables, never on data inputs.
 PARAM_MARKERS = ("__lr_mult__", "__wd_mult__", "__init__")
 

@@ -8,7 +8,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from frontc.frontends.onnx import conv, elementwise, nn, pool, reduce, resize, shape_ops, tensor  # noqa: F401
+from frontc.frontends.onnx import (  # noqa: F401
+    attention,
+    composite,
+    conv,
+    elementwise,
+    logic,
+    nn,
+    pool,
+    recurrent,
+    reduce,
+    resize,
+    shape_ops,
+    tensor,
+)
 from frontc.frontends.onnx.context import REGISTRY
 from frontc.frontends.onnx.loader import check_ops, convert, model_opset, read_model
 from frontc.ir.errors import OptionError

@@ -6,7 +6,9 @@ import numpy as np
 from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode, Value
 
 BINARY = ("Add", "Sub", "Mul", "Div", "Pow")
-UNARY = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil",
+UNARY = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Erf", "Round", "Sign",
+         "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
+         "Softplus", "Softsign",
          "Relu", "Sigmoid", "Tanh")
 WITH_ATTRS = {"LeakyRelu": ("alpha",), "Elu": ("alpha",), "HardSigmoid": ("alpha", "beta")}
 
@@ -87,23 +89,35 @@ def clip_inputs(node: OnnxNode, ctx: Context) -> Value:
     return ctx.emit(node, "Clip", [ctx.x(node, 0)], attrs)
 
 
-@REGISTRY.register("Softmax", since=1)
+@REGISTRY.register("Softmax", "LogSoftmax", since=1)
 def softmax_2d(node: OnnxNode, ctx: Context) -> Value:
-    """ONNX Softmax before opset 13: the input is coerced to 2-d at ``axis`` (default 1)."""
+    """ONNX Softmax / LogSoftmax before opset 13: the input is coerced to 2-d at ``axis`` (default 1)."""
     x = ctx.x(node, 0)
     shape = ctx.shape(x)
     axis = node.attr("axis", 1) % max(len(shape), 1)
     if axis == len(shape) - 1:
-        return ctx.emit(node, "Softmax", [x], {"axis": -1})
+        return ctx.emit(node, node.op, [x], {"axis": -1})
     rows = 1
     for d in shape[:axis]:
         rows *= d
     flat = ctx.emit(node, "Reshape", [x], {"shape": [rows, -1]}, suffix="flatten")
-    soft = ctx.emit(node, "Softmax", [flat], {"axis": 1}, suffix="softmax")
+    soft = ctx.emit(node, node.op, [flat], {"axis": 1}, suffix="softmax")
     return ctx.emit(node, "Reshape", [soft], {"shape": list(shape)})
 
 
-@REGISTRY.register("Softmax", since=13)
+@REGISTRY.register("Softmax", "LogSoftmax", since=13)
 def softmax(node: OnnxNode, ctx: Context) -> Value:
-    """ONNX Softmax from opset 13: along one axis (default -1)."""
-    return ctx.emit(node, "Softmax", [ctx.x(node, 0)], {"axis": node.attr("axis", -1)})
+    """ONNX Softmax / LogSoftmax from opset 13: along one axis (default -1)."""
+    return ctx.emit(node, node.op, [ctx.x(node, 0)], {"axis": node.attr("axis", -1)})
+
+
+@REGISTRY.register("Gelu", since=20)
+def gelu(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX Gelu (exact, or ``approximate='tanh'``)."""
+    return ctx.emit(node, "Gelu", [ctx.x(node, 0)], {"approximate": node.attr("approximate", "none")})
+
+
+@REGISTRY.register("Mod", since=10)
+def mod(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX Mod (fmod=0: sign of the divisor; fmod=1: C fmod)."""
+    return ctx.emit(node, "Mod", [ctx.x(node, 0), ctx.x(node, 1)], {"fmod": node.attr("fmod", 0)})

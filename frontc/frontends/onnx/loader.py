@@ -7,16 +7,32 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from frontc.frontends import resolve_input_shapes
 from frontc.frontends.builder import GraphBuilder
 from frontc.frontends.onnx.context import REGISTRY, Const, Context, OnnxNode
-from frontc.ir.errors import FrontcNote, ModelLoadError, OptionError
+from frontc.ir.errors import FrontcNote, ModelLoadError, OptionError, UnsupportedOpError
 from frontc.ir.graph import Graph
 
 MIN_OPSET = 7
 DEFAULT_DOMAINS = ("", "ai.onnx")
+# ONNX element types with a numpy dtype the IR computes in (not bfloat16, float8/4, int4, string)
+NUMERIC_TYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                 "float16", "float32", "float64")
+
+
+def numpy_dtype(elem_type: int, what: str, node: str | None = None) -> str:
+    """The numpy dtype name of ONNX element type ``elem_type``; UnsupportedOpError naming ``what``
+    for the types the IR does not compute in."""
+    import onnx
+
+    names = dict(onnx.TensorProto.DataType.items())
+    by_number = {v: k for k, v in names.items()}
+    onnx_name = by_number.get(elem_type, str(elem_type))
+    numpy_name = {"FLOAT": "float32", "DOUBLE": "float64"}.get(onnx_name, onnx_name.lower())
+    if numpy_name not in NUMERIC_TYPES:
+        raise UnsupportedOpError(f"{what} has element type {onnx_name}, which frontc does not compute in",
+                                 node=node, hint=f"supported: {', '.join(NUMERIC_TYPES)}")
+    return numpy_name
 
 
 def one_line(exc: BaseException, limit: int = 240) -> str:
@@ -37,8 +53,8 @@ def read_model(source: Any) -> tuple[Any, str]:
         where = str(source)
         if not Path(where).is_file():
             raise ModelLoadError("no such ONNX model file", path=where, hint="check the path")
-        try:
-            model = onnx.load(where)
+        try:  # the external data is read once, after the check (which needs only the graph)
+            model = onnx.load(where, load_external_data=False)
         except (DecodeError, ParseError) as exc:
             raise ModelLoadError(f"not a readable ONNX model (protobuf: {one_line(exc)})", path=where,
                                  hint="the file is corrupted, truncated or not an .onnx file") from None
@@ -46,12 +62,38 @@ def read_model(source: Any) -> tuple[Any, str]:
             raise ModelLoadError(f"cannot read the ONNX model: {one_line(exc)}", path=where) from None
     else:
         raise ModelLoadError(f"expected an .onnx path or an onnx.ModelProto, got {type(source).__name__}")
-    try:  # a path also checks models over 2 GiB (external data)
-        onnx.checker.check_model(where if isinstance(source, (str, os.PathLike)) else model)
+    external = isinstance(source, (str, os.PathLike)) and _external_files(model, Path(where))
+    try:  # with external data, the checker finds the data files from the model's path
+        onnx.checker.check_model(where if external else model)
     except (onnx.checker.ValidationError, ValueError) as exc:
         raise ModelLoadError(f"the model fails onnx.checker: {one_line(exc)}", path=where,
                              hint="re-export the model or fix it with onnx tools") from None
+    if external:
+        _load_external_data(model, Path(where))
     return model, where
+
+
+def _external_files(model: Any, path: Path) -> list[str]:
+    """The external data files the model's initializers name; ModelLoadError if one is missing."""
+    from onnx.external_data_helper import uses_external_data
+
+    files = sorted({entry.value for t in model.graph.initializer if uses_external_data(t)
+                    for entry in t.external_data if entry.key == "location"})
+    missing = [f for f in files if not (path.parent / f).is_file()]
+    if missing:
+        raise ModelLoadError(f"the external data file(s) {missing} of the model are missing", path=str(path),
+                             hint="keep the data file(s) next to the .onnx file, as exported")
+    return files
+
+
+def _load_external_data(model: Any, path: Path) -> None:
+    """Read the tensors a model keeps in external files (next to ``path``) into it, once."""
+    from onnx.external_data_helper import load_external_data_for_model
+
+    try:
+        load_external_data_for_model(model, str(path.parent))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"cannot read the model's external data: {one_line(exc)}", path=str(path)) from None
 
 
 def model_opset(model: Any, where: str) -> int:
@@ -103,8 +145,6 @@ def attributes(node: Any) -> dict[str, Any]:
 def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
                 where: str) -> list[tuple[str, tuple[int, ...], str]]:
     """(name, static shape, numpy dtype) of each true graph input (not an initializer)."""
-    from onnx.helper import tensor_dtype_to_np_dtype
-
     weights = {t.name for t in model.graph.initializer}
     inputs = [v for v in model.graph.input if v.name not in weights]
     shapes = resolve_input_shapes(input_shapes, [v.name for v in inputs])
@@ -114,8 +154,13 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
                           hint=f"its inputs are {[v.name for v in inputs]}")
     specs = []
     for value in inputs:
+        if not value.type.HasField("tensor_type"):
+            kind = value.type.WhichOneof("value") or "untyped"
+            raise UnsupportedOpError(f"input '{value.name}' is a {kind.replace('_type', '')} value; the IR has "
+                                     "tensors only", path=where)
         tensor = value.type.tensor_type
-        dims = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?")
+        # a negative dim_value (PaddlePaddle writes -1) is a dynamic dim, like a dim_param
+        dims = [d.dim_value if d.HasField("dim_value") and d.dim_value >= 0 else (d.dim_param or "?")
                 for d in tensor.shape.dim]
         shape = shapes.get(value.name)
         if shape is not None:
@@ -136,7 +181,7 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
                               hint=f"pass input_shapes={{'{value.name}': (...)}} with every dim fixed")
         else:
             shape = tuple(dims)
-        specs.append((value.name, shape, str(np.dtype(tensor_dtype_to_np_dtype(tensor.elem_type)))))
+        specs.append((value.name, shape, numpy_dtype(tensor.elem_type, f"input '{value.name}'")))
     return specs
 
 
@@ -151,6 +196,7 @@ def convert(model: Any, opset: int, where: str, input_shapes: dict[str, Sequence
     ctx = Context(builder)
     source_tensors: dict[str, str] = {}
     for init in model.graph.initializer:
+        numpy_dtype(init.data_type, f"initializer '{init.name}'")
         ctx.values[init.name] = Const(numpy_helper.to_array(init), init.name)
     for input_name, shape, dtype in input_specs(model, input_shapes, where):
         ir_name = builder.input(input_name, shape, dtype)
@@ -165,11 +211,35 @@ def convert(model: Any, opset: int, where: str, input_shapes: dict[str, Sequence
                 source_tensors[out] = value
     outputs = []
     for out in model.graph.output:
+        if not out.type.HasField("tensor_type"):
+            raise UnsupportedOpError(f"output '{out.name}' is not a tensor; the IR has tensors only", path=where)
         if out.name not in ctx.values:
             raise ModelLoadError(f"graph output '{out.name}' is not computed by any supported node",
                                  path=where)
         outputs.append(ctx.tensor(ctx.values[out.name]))
     graph = builder.finish(outputs)
+    notes = _declared_output_notes(model, graph)
+    for note in notes:
+        warnings.warn(FrontcNote(note), stacklevel=3)
+    if notes:
+        graph.meta["notes"] = notes
     graph.meta.update(opset=opset, producer=f"{model.producer_name} {model.producer_version}".strip(),
                       source_tensors=source_tensors)
     return graph
+
+
+def _declared_output_notes(model: Any, graph: Graph) -> list[str]:
+    """A note for each graph output whose declared static shape differs from the computed one
+    (exporters leave stale shapes behind; the computed shape is the one used)."""
+    notes = []
+    for value, name in zip(model.graph.output, graph.outputs):
+        tensor = value.type.tensor_type
+        if not tensor.HasField("shape"):
+            continue
+        declared = [d.dim_value if d.HasField("dim_value") and d.dim_value >= 0 else None for d in tensor.shape.dim]
+        computed = list(graph.spec(name).shape)
+        if len(declared) != len(computed) or any(d is not None and d != c for d, c in zip(declared, computed)):
+            shown = ["?" if d is None else d for d in declared]
+            notes.append(f"output '{value.name}' is declared {shown} but computes {computed}; the computed "
+                         "shape is used")
+    return notes

@@ -6,7 +6,7 @@ from typing import Any
 from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode, Value
 from frontc.ir.errors import UnsupportedOpError
 
-MODES = {"nearest": "nearest", "linear": "linear", "bilinear": "linear"}
+MODES = {"nearest": "nearest", "linear": "linear", "bilinear": "linear", "cubic": "cubic"}
 
 
 def legacy(node: OnnxNode, ctx: Context, scales: list[float]) -> Value:
@@ -29,8 +29,8 @@ def legacy(node: OnnxNode, ctx: Context, scales: list[float]) -> Value:
 def mode_of(node: OnnxNode) -> str:
     mode = node.attr("mode", "nearest")
     if mode not in MODES:
-        raise UnsupportedOpError(f"{node.op} mode '{mode}' is not supported (nearest and linear "
-                                 "are)", node=node.name)
+        raise UnsupportedOpError(f"{node.op} mode '{mode}' is not supported (nearest, linear and "
+                                 "cubic are)", node=node.name)
     return MODES[mode]
 
 
@@ -63,6 +63,9 @@ def resize(node: OnnxNode, ctx: Context) -> Value:
     axes = [a % len(shape) for a in node.attr("axes", range(len(shape)))]
     attrs: dict[str, Any] = {"mode": mode_of(node), "coordinate_transformation_mode": coordinates,
                              "nearest_mode": node.attr("nearest_mode", "round_prefer_floor")}
+    if attrs["mode"] == "cubic":
+        attrs.update(cubic_coeff_a=float(node.attr("cubic_coeff_a", -0.75)),
+                     exclude_outside=node.attr("exclude_outside", 0))
     if sizes:
         full = list(shape)
         for axis, size in zip(axes, sizes):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode
+from frontc.frontends.onnx.loader import NUMERIC_TYPES
 from frontc.ir.errors import UnsupportedOpError
 
 CONSTANT_ATTRS: dict[str, Callable[[object], np.ndarray]] = {
@@ -23,11 +24,6 @@ CONSTANT_ATTRS: dict[str, Callable[[object], np.ndarray]] = {
 
 CONSTANT_ONLY: dict[str, Callable[..., np.ndarray]] = {
     "Range": lambda start, limit, delta: np.arange(start, limit, delta, dtype=np.asarray(start).dtype),
-    "Equal": np.equal,
-    "Less": np.less,
-    "Greater": np.greater,
-    "Where": np.where,
-    "Not": np.logical_not,
 }
 
 
@@ -36,7 +32,11 @@ def constant(node: OnnxNode, ctx: Context) -> np.ndarray:
     """ONNX Constant: its tensor or scalar/list attribute."""
     for key, make in CONSTANT_ATTRS.items():
         if key in node.attrs:
-            return make(node.attrs[key])
+            value = make(node.attrs[key])
+            if str(value.dtype) not in NUMERIC_TYPES:
+                raise UnsupportedOpError(f"Constant of dtype {value.dtype} is not supported", node=node.name,
+                                         hint=f"supported: {', '.join(NUMERIC_TYPES)}")
+            return value
     raise UnsupportedOpError(f"Constant with attribute(s) {sorted(node.attrs)} is not supported",
                              node=node.name, hint="numeric value attributes are")
 
@@ -63,7 +63,7 @@ def constant_of_shape(node: OnnxNode, ctx: Context) -> np.ndarray:
 
 @REGISTRY.register(*CONSTANT_ONLY, since=1)
 def constant_only(node: OnnxNode, ctx: Context) -> np.ndarray:
-    """ONNX Range, Equal, Less, Greater, Where, Not on constant inputs (shape arithmetic)."""
+    """ONNX Range on constant inputs (shape arithmetic)."""
     args = []
     for i, name in enumerate(node.inputs):
         value = ctx.const(node, i)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode, Value
+from frontc.frontends.onnx.loader import numpy_dtype
 from frontc.ir.errors import UnsupportedOpError
 
 
@@ -18,19 +19,33 @@ def identity(node: OnnxNode, ctx: Context) -> Value:
 
 @REGISTRY.register("Dropout", since=1)
 def dropout(node: OnnxNode, ctx: Context) -> list[Any]:
-    """ONNX Dropout at inference: the identity; the optional mask is all true."""
+    """ONNX Dropout at inference: the identity; the optional mask is all true. Training mode
+    (a true ``training_mode`` input, opset 12) is refused: it draws random masks."""
     x = ctx.x(node, 0)
+    if node.has_input(2):
+        training = ctx.const(node, 2)
+        if training is None or bool(training):
+            raise UnsupportedOpError("Dropout in training mode (random masks) is not supported", node=node.name,
+                                     hint="export the model in eval mode")
     mask = [np.ones(ctx.shape(x), dtype=bool)] if len(node.outputs) > 1 and node.outputs[1] else []
     return [ctx.emit(node, "Dropout", [x]), *mask]
 
 
 @REGISTRY.register("Cast", since=1)
 def cast(node: OnnxNode, ctx: Context) -> Value:
-    """ONNX Cast (``to`` as a numpy dtype name)."""
-    from onnx.helper import tensor_dtype_to_np_dtype
-
-    to = str(np.dtype(tensor_dtype_to_np_dtype(node.attrs["to"])))
+    """ONNX Cast (``to`` as a numpy dtype name; bfloat16, float8/4, int4 and strings refused)."""
+    if node.attr("saturate", 1) != 1:
+        raise UnsupportedOpError("Cast with saturate=0 is not supported", node=node.name)
+    to = numpy_dtype(node.attrs["to"], "Cast's target", node.name)
     return ctx.emit(node, "Cast", [ctx.x(node, 0)], {"to": to})
+
+
+@REGISTRY.register("CastLike", since=15)
+def cast_like(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX CastLike: Cast to the dtype of the second input."""
+    if node.attr("saturate", 1) != 1:
+        raise UnsupportedOpError("CastLike with saturate=0 is not supported", node=node.name)
+    return ctx.emit(node, "Cast", [ctx.x(node, 0)], {"to": ctx.dtype(ctx.x(node, 1))})
 
 
 @REGISTRY.register("Concat", since=1)

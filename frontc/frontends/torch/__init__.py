@@ -26,7 +26,7 @@ from typing import Any
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
-OPTIONS = ("name",)
+OPTIONS = ("name", "input_dtypes")
 
 
 def load(model_or_path: Any, input_shapes: Any = None, example_inputs: Any = None, module: Any = None,
@@ -40,7 +40,7 @@ def load(model_or_path: Any, input_shapes: Any = None, example_inputs: Any = Non
     if unknown:
         raise OptionError(f"unknown torch frontend option(s) {unknown}", hint=f"allowed: {list(OPTIONS)}")
     model, source = resolve(model_or_path, module)
-    args, names = example_args(input_shapes, example_inputs)
+    args, names = example_args(input_shapes, example_inputs, options.get("input_dtypes"))
     program = export_program(model, args, source)
     name = options.get("name") or (Path(source).stem if isinstance(model_or_path, (str, os.PathLike))
                                    else type(model_or_path).__name__)

@@ -28,9 +28,14 @@ import numpy as np
 from frontc.ir.errors import ModelLoadError, OptionError
 
 
-def example_args(input_shapes: Any, example_inputs: Any) -> tuple[tuple[Any, ...], list[str] | None]:
-    """(example tensors for tracing, IR input names or None for the forward's argument names)."""
+def example_args(input_shapes: Any, example_inputs: Any,
+                 input_dtypes: dict[str, str] | None = None) -> tuple[tuple[Any, ...], list[str] | None]:
+    """(example tensors for tracing, IR input names or None for the forward's argument names).
+    Inputs given an integer dtype in ``input_dtypes`` are traced with zeros (a valid index for
+    any embedding), bool ones with False, float ones with seeded normal values."""
     import torch
+
+    from frontc.frontends import resolve_input_dtypes
 
     names = list(input_shapes) if isinstance(input_shapes, Mapping) else None
     if names == [""]:  # a shape given without a name: keep the forward's argument name
@@ -48,12 +53,20 @@ def example_args(input_shapes: Any, example_inputs: Any) -> tuple[tuple[Any, ...
     shapes = list(input_shapes.values()) if isinstance(input_shapes, Mapping) else list(input_shapes)
     if shapes and all(isinstance(d, int) for d in shapes):
         shapes = [shapes]
+    keys = list(input_shapes) if isinstance(input_shapes, Mapping) else [""] * len(shapes)
+    dtypes = resolve_input_dtypes(input_dtypes, [k for k in keys] if keys != [""] else [""])
+    unknown = sorted(set(dtypes) - set(keys))
+    if unknown:
+        raise OptionError(f"input_dtypes names {unknown}, which input_shapes does not", hint=f"inputs: {keys}")
     generator = torch.Generator().manual_seed(0)
     tensors = []
-    for shape in shapes:
+    for key, shape in zip(keys, shapes):
         if not isinstance(shape, Sequence) or not all(isinstance(d, int) and d > 0 for d in shape):
             raise OptionError(f"bad input shape {shape!r}", hint="give positive ints, e.g. (1, 3, 224, 224)")
-        tensors.append(torch.randn(*shape, generator=generator))
+        dtype = getattr(torch, dtypes.get(key, "float32"))
+        tensor = torch.randn(*shape, generator=generator, dtype=dtype) if dtype.is_floating_point else \
+            torch.zeros(*shape, dtype=dtype)
+        tensors.append(tensor)
     return tuple(tensors), names
 
 

@@ -1,2 +1,14 @@
 """Reference kernels, one module per op family; importing registers them all."""
-from frontc.interpreter.kernels import conv, elementwise, nn, pool, reduce, resize, tensor  # noqa: F401
+from frontc.interpreter.kernels import (  # noqa: F401
+    conv,
+    elementwise,
+    linalg,
+    logic,
+    nn,
+    norm,
+    pool,
+    recurrent,
+    reduce,
+    resize,
+    tensor,
+)

@@ -1,6 +1,7 @@
 """Arithmetic with broadcasting, unary math and activations (standalone and fused)."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -24,13 +25,24 @@ def _divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.divide(x, y)
 
 
+def erf(x: np.ndarray) -> np.ndarray:
+    """The error function, evaluated in float64 and returned in the input's dtype."""
+    from scipy.special import erf as erf64
+
+    return np.asarray(erf64(x.astype(np.float64))).astype(x.dtype)
+
+
 for _op, _fn in {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": _divide,
                  "Pow": np.power, "Max": np.maximum, "Min": np.minimum}.items():
     kernel(_op)(_keep_dtype(_fn))
 
 for _op, _fn in {"Sqrt": np.sqrt, "Exp": np.exp, "Log": np.log, "Neg": np.negative,
                  "Abs": np.abs, "Reciprocal": np.reciprocal, "Floor": np.floor,
-                 "Ceil": np.ceil}.items():
+                 "Ceil": np.ceil, "Erf": erf, "Round": np.round, "Sign": np.sign, "Sin": np.sin, "Cos": np.cos,
+                 "Tan": np.tan, "Asin": np.arcsin, "Acos": np.arccos, "Atan": np.arctan, "Sinh": np.sinh,
+                 "Cosh": np.cosh, "Asinh": np.arcsinh, "Acosh": np.arccosh, "Atanh": np.arctanh,
+                 "Softplus": lambda x: np.logaddexp(x.dtype.type(0), x),
+                 "Softsign": lambda x: x / (1 + np.abs(x))}.items():
     kernel(_op)(lambda ins, a, fn=_fn: np.asarray(fn(ins[0])))  # ufuncs give 0-d input a scalar
 
 
@@ -45,6 +57,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def _clip(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    if x.dtype.kind in "iu":  # the float defaults (+-FLOAT32_MAX) do not fit an integer type
+        info = np.iinfo(x.dtype)
+        lo, hi = max(math.ceil(lo), int(info.min)), min(math.floor(hi), int(info.max))
     return np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
 
 
@@ -96,3 +111,25 @@ def softmax(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
     x = ins[0]
     e = np.exp(x - x.max(axis=a["axis"], keepdims=True))
     return e / e.sum(axis=a["axis"], keepdims=True)
+
+
+@kernel("LogSoftmax")
+def log_softmax(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    shifted = x - x.max(axis=a["axis"], keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=a["axis"], keepdims=True))
+
+
+@kernel("Gelu")
+def gelu(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    if a["approximate"] == "tanh":
+        inner = np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)
+        return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype)
+    return (0.5 * x * (1 + erf(x / np.sqrt(x.dtype.type(2))))).astype(x.dtype)
+
+
+@kernel("Mod")
+def mod(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, y = ins
+    return np.asarray(np.fmod(x, y) if a["fmod"] else np.mod(x, y)).astype(x.dtype, copy=False)

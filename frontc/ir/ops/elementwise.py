@@ -9,7 +9,9 @@ from frontc.ir.schema import AttrSpec, Ins, register_op
 FLOAT32_MAX = 3.4028234663852886e38
 
 BINARY_OPS = ("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min")
-UNARY_OPS = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil")
+UNARY_OPS = ("Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Floor", "Ceil", "Erf", "Round", "Sign",
+             "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
+             "Softplus", "Softsign")
 ACTIVATION_OPS = {
     "Relu": {},
     "Relu6": {},
@@ -66,3 +68,25 @@ def softmax(ins: Ins, a: dict[str, Any]):
     norm_axis(a["axis"], x.rank)
     numeric_input(x, "Softmax")
     return [(x.shape, x.dtype)]
+
+
+@register_op("LogSoftmax", ["X"], {"axis": AttrSpec("int", -1)}, family="activation")
+def log_softmax(ins: Ins, a: dict[str, Any]):
+    """log(Softmax) along one axis, computed stably (x - max - log(sum(exp(x - max))))."""
+    return softmax(ins, a)
+
+
+@register_op("Gelu", ["X"], {"approximate": AttrSpec("str", "none", ("none", "tanh"))},
+             family="activation")
+def gelu(ins: Ins, a: dict[str, Any]):
+    """x * Phi(x): exact with erf (``none``) or the tanh approximation (``tanh``)."""
+    return _numeric_same(ins, a)
+
+
+@register_op("Mod", ["A", "B"], {"fmod": AttrSpec("int", 0, (0, 1))}, family="elementwise")
+def mod(ins: Ins, a: dict[str, Any]):
+    """Remainder with broadcasting: the divisor's sign (fmod=0, integers) or the dividend's (fmod=1)."""
+    x = need(ins, 0, "A")
+    require(a["fmod"] or x.dtype not in ("float16", "float32", "float64"),
+            "Mod of floating-point tensors needs fmod=1")
+    return _binary(ins, a)

@@ -166,12 +166,14 @@ def pad(ins: Ins, a: dict[str, Any]):
 
 
 @register_op("Resize", ["X"], {
-    "mode": AttrSpec("str", "nearest", ("nearest", "linear")),
+    "mode": AttrSpec("str", "nearest", ("nearest", "linear", "cubic")),
+    "cubic_coeff_a": AttrSpec("float", -0.75), "exclude_outside": AttrSpec("int", 0, (0, 1)),
     "coordinate_transformation_mode": AttrSpec("str", "half_pixel", RESIZE_COORDINATES),
     "nearest_mode": AttrSpec("str", "round_prefer_floor", NEAREST_MODES),
     "scales": AttrSpec("floats", ()), "sizes": AttrSpec("ints", ())}, family="tensor")
 def resize(ins: Ins, a: dict[str, Any]):
-    """Nearest or (bi)linear resize of every axis by ``scales`` or to ``sizes``."""
+    """Nearest, (multi)linear or cubic (Keys kernel with ``cubic_coeff_a``; ``exclude_outside`` drops
+    and renormalizes the taps outside the input) resize of every axis by ``scales`` or to ``sizes``."""
     x = need(ins, 0, "X")
     return [(resized_shape(x.shape, a), x.dtype)]
 

@@ -98,11 +98,11 @@ def artifact_names(name: str) -> dict[str, str]:
 def save_artifacts(model: nn.Module, folder: str, name: str, input_shape: tuple[int, ...], *,
                    overwrite: bool = False) -> dict[str, str]:
     """Write the state_dict, a TorchScript trace and an ONNX file (batch dimension dynamic) of ``model``,
-    each atomically."""
+    all together or none (``frontc.outputs``)."""
     import io
     from pathlib import Path
 
-    from frontc.ir.fileio import atomic_write
+    from frontc.outputs import Outputs
 
     model.eval()
     example = torch.zeros(input_shape)
@@ -118,6 +118,7 @@ def save_artifacts(model: nn.Module, folder: str, name: str, input_shape: tuple[
                       dynamic_axes={"data": {0: "batch"}, "logits": {0: "batch"}})
     blobs["onnx"] = buffer.getvalue()
     names = artifact_names(name)
-    for kind, blob in blobs.items():
-        atomic_write(Path(folder) / names[kind], blob, overwrite=overwrite)
+    with Outputs("train", force=overwrite) as out:   # all three files or none
+        for kind, blob in blobs.items():
+            out.write(Path(folder) / names[kind], blob)
     return names

@@ -62,8 +62,12 @@ def test_binary_same_input():
 @pytest.mark.parametrize("channels_last_io", [False, True])
 def test_unary(op, channels_last_io):
     graph = single(op, [(2, 3, 4, 5)])
-    positive = op in ("Sqrt", "Log", "Reciprocal")
-    check(graph, feeds_for(graph, low=0.1 if positive else -3.0, high=3.0), channels_last_io=channels_last_io)
+    low, high = DOMAINS.get(op, (-3.0, 3.0))
+    check(graph, feeds_for(graph, low=low, high=high), channels_last_io=channels_last_io)
+
+
+DOMAINS = {"Sqrt": (0.1, 3.0), "Log": (0.1, 3.0), "Reciprocal": (0.1, 3.0), "Asin": (-0.95, 0.95),
+           "Acos": (-0.95, 0.95), "Atanh": (-0.95, 0.95), "Acosh": (1.05, 3.0), "Tan": (-1.4, 1.4)}
 
 
 ACTIVATIONS = [(op, {}) for op in ACTIVATION_OPS] + [

@@ -8,20 +8,51 @@ import pytest
 from frontc.backends.torch.registry import layer_ops
 from frontc.ir import known_ops
 from frontc.ir.ops.elementwise import ACTIVATION_OPS, BINARY_OPS, UNARY_OPS
+from frontc.ir.ops.logic import COMPARE_OPS, LOGIC_OPS
 from frontc.ir.ops.reduce import REDUCE_OPS
 from tests.backends.torch.util import check_op
 from tests.interpreter.onnx_single_op import randn
 
 X = randn(2, 4, 6, 6)
 POSITIVE = np.abs(X) + np.float32(0.1)
+SEQ = randn(5, 2, 3)
+BOOL = X > 0
+RNN = {op: (["x", "w", "r", "b"], {"x": SEQ},
+            {"w": randn(1, g * 4, 3, seed=1), "r": randn(1, g * 4, 4, seed=2), "b": randn(1, 8 * g, seed=3)},
+            {"hidden_size": 4, **({"linear_before_reset": 1} if op == "GRU" else {})}, "compute",
+            3 if op == "LSTM" else 2)
+       for op, g in (("LSTM", 4), ("GRU", 3), ("RNN", 1))}
 BN = {name: np.abs(randn(4, seed=i)) + np.float32(0.5) for i, name in enumerate(("s", "b", "m", "v"))}
 
 # op -> (inputs, feeds, params, attrs, kind, outputs)
 SMOKE = {
     **{op: (["x"], {"x": X}, {}, {}, "exact", 1) for op in ACTIVATION_OPS},
     **{op: (["x"], {"x": POSITIVE}, {}, {}, "exact", 1) for op in UNARY_OPS},
+    **{op: (["x"], {"x": np.tanh(X) * np.float32(0.95)}, {}, {}, "exact", 1) for op in ("Asin", "Acos", "Atanh")},
+    "Acosh": (["x"], {"x": POSITIVE + np.float32(1)}, {}, {}, "exact", 1),
     **{op: (["x", "c"], {"x": POSITIVE}, {"c": randn(6, seed=1) + 2}, {}, "exact", 1) for op in BINARY_OPS},
     **{op: (["x"], {"x": X}, {}, {"axes": [2, 3]}, "compute", 1) for op in REDUCE_OPS},
+    **{op: (["x", "c"], {"x": X}, {"c": np.round(randn(6, seed=1))}, {}, "exact", 1) for op in COMPARE_OPS},
+    **{op: (["x", "c"], {"x": BOOL}, {"c": randn(6, seed=1) > 0}, {}, "exact", 1) for op in LOGIC_OPS},
+    **RNN,
+    "Not": (["x"], {"x": BOOL}, {}, {}, "exact", 1),
+    "Mod": (["x", "c"], {"x": X}, {"c": randn(6, seed=1) + 3}, {"fmod": 1}, "exact", 1),
+    "Where": (["c", "x", "y0"], {"x": X}, {"c": BOOL[:1], "y0": randn(6, seed=1)}, {}, "exact", 1),
+    "Gelu": (["x"], {"x": X}, {}, {"approximate": "tanh"}, "exact", 1),
+    "LogSoftmax": (["x"], {"x": X}, {}, {"axis": 1}, "exact", 1),
+    "ArgMax": (["x"], {"x": X}, {}, {"axis": 2}, "exact", 1),
+    "ArgMin": (["x"], {"x": X}, {}, {"axis": -1, "keepdims": 0, "select_last_index": 1}, "exact", 1),
+    "TopK": (["x"], {"x": X}, {}, {"k": 3, "axis": 1}, "exact", 2),
+    "CumSum": (["x"], {"x": X}, {}, {"axis": 3, "reverse": 1, "exclusive": 1}, "compute", 1),
+    "Attention": (["x", "k", "v", "m"], {"x": X}, {"k": randn(2, 4, 5, 6, seed=1), "v": randn(2, 4, 5, 3, seed=2),
+                                                  "m": randn(2, 1, 1, 5, seed=3)}, {"scale": 0.5}, "compute", 1),
+    "Einsum": (["x", "w"], {"x": X}, {"w": randn(2, 4, 5, 6, seed=1)}, {"equation": "bhqd,bhkd->bhqk"},
+               "compute", 1),
+    "LayerNorm": (["x", "s", "b"], {"x": X}, {"s": randn(6, 6, seed=1), "b": randn(6, 6, seed=2)},
+                  {"axis": 2}, "compute", 1),
+    "GroupNorm": (["x", "s", "b"], {"x": X}, {"s": randn(4, seed=1), "b": randn(4, seed=2)},
+                  {"num_groups": 2}, "compute", 1),
+    "InstanceNorm": (["x", "s", "b"], {"x": X}, {"s": randn(4, seed=1), "b": randn(4, seed=2)}, {}, "compute", 1),
     "Conv": (["x", "w", "b"], {"x": X}, {"w": randn(3, 4, 3, 3, seed=1), "b": randn(3, seed=2)},
              {"pads": [1, 1, 1, 1]}, "compute", 1),
     "ConvTranspose": (["x", "w"], {"x": X}, {"w": randn(4, 3, 2, 2, seed=1)}, {"strides": [2, 2]}, "compute", 1),

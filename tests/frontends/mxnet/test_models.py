@@ -81,3 +81,11 @@ def test_epoch_selects_the_params_file(tmp_path):
 def test_zoo_name_spellings(spelling, name):
     from frontc.frontends.mxnet.gluon import zoo_name
     assert zoo_name(spelling) == name
+
+
+def test_gluon_lstm_matches_mxnet():
+    """gluon rnn.LSTM (2 layers, bidirectional): the fused RNN op's flat parameters split and regated."""
+    case = mxnet_cases.cases()["gluon_lstm"]()
+    graph = frontc.load(case.source, "mxnet", input_shapes=case.input_shapes)
+    assert [n.op for n in graph.nodes].count("LSTM") == 2
+    assert_close(run_single(graph, case.feeds["data"]), case.reference[0])

@@ -15,7 +15,7 @@ CASE_PARAMS = [pytest.param(name, marks=[pytest.mark.slow] if factory.slow else 
 @pytest.mark.parametrize("name", CASE_PARAMS)
 def test_case_matches_pytorch(name: str) -> None:
     case = cases()[name]()
-    graph = frontc.load(case.source, "torch", input_shapes=case.input_shapes)
+    graph = frontc.load(case.source, "torch", input_shapes=case.input_shapes, **case.options)
     outputs = frontc.run(graph, case.feeds)
     for actual, reference in zip(outputs.values(), case.reference):
         error = assert_close(actual, reference)

@@ -23,7 +23,11 @@ BINARY: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
     "Max": torch.maximum, "Min": torch.minimum}
 UNARY: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "Sqrt": torch.sqrt, "Exp": torch.exp, "Log": torch.log, "Neg": torch.neg, "Abs": torch.abs,
-    "Reciprocal": torch.reciprocal, "Floor": torch.floor, "Ceil": torch.ceil}
+    "Reciprocal": torch.reciprocal, "Floor": torch.floor, "Ceil": torch.ceil, "Erf": torch.erf,
+    "Round": torch.round, "Sign": torch.sign, "Sin": torch.sin, "Cos": torch.cos, "Tan": torch.tan,
+    "Asin": torch.asin, "Acos": torch.acos, "Atan": torch.atan, "Sinh": torch.sinh, "Cosh": torch.cosh,
+    "Asinh": torch.asinh, "Acosh": torch.acosh, "Atanh": torch.atanh,
+    "Softplus": lambda x: torch.logaddexp(torch.zeros_like(x), x), "Softsign": torch.nn.functional.softsign}
 
 
 class Elementwise(nn.Module):
@@ -43,5 +47,5 @@ class Elementwise(nn.Module):
 
 @layer(*BINARY_OPS, *UNARY_OPS)
 def elementwise(node: Node, ctx: LayerContext) -> nn.Module:
-    """Add/Sub/Mul/Div/Pow/Max/Min and Sqrt/Exp/Log/Neg/Abs/Reciprocal/Floor/Ceil -> torch ops."""
+    """Add/Sub/Mul/Div/Pow/Max/Min and the unary math ops (Sqrt ... Softsign) -> torch ops."""
     return Elementwise(node.op, BINARY.get(node.op) or UNARY[node.op], ctx.out_dtype)

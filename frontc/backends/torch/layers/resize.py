@@ -125,11 +125,35 @@ def _samples_match(option: dict, samples: list[list[Fraction]], shape: tuple[int
     return True
 
 
+class CubicResample(nn.Module):
+    """Cubic resize as one constant (out, in) matrix per resized axis (non-persistent buffers),
+    applied with tensordot in float64 and cast back, as the interpreter does."""
+
+    def __init__(self, matrices: dict[int, np.ndarray]) -> None:
+        super().__init__()
+        self.axes = sorted(matrices)
+        for axis, matrix in matrices.items():
+            self.register_buffer(f"matrix{axis}", torch.from_numpy(matrix), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = x.double()
+        for axis in self.axes:
+            y = torch.movedim(torch.tensordot(getattr(self, f"matrix{axis}"), torch.movedim(y, axis, 0), 1), 0, axis)
+        return y.to(x.dtype)
+
+    def extra_repr(self) -> str:
+        return f"axes={self.axes}"
+
+
 @layer("Resize")
 def resize(node: Node, ctx: LayerContext) -> nn.Module:
     """Resize -> nn.Upsample (nearest, nearest-exact, (bi/tri)linear) where it samples the same
     input positions, else index_select gathers."""
     a, shape, out = ctx.attrs, ctx.shape(0), ctx.out_shape
+    if a["mode"] == "cubic":
+        from frontc.interpreter.kernels.resize import cubic_matrix, resized_axes
+
+        return CubicResample({axis: cubic_matrix(o, i, s, a) for axis, o, i, s in resized_axes(shape, a)})
     scales = [Fraction(s) for s in a["scales"]] or [Fraction(o, i) for o, i in zip(out, shape)]
     samples = [axis_samples(o, i, s, a) for o, i, s in zip(out, shape, scales)]
     identity = [[Fraction(x) for x in range(d)] for d in shape[:2]]

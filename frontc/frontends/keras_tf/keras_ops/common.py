@@ -30,6 +30,7 @@ ACTIVATIONS: dict[str, tuple[str, dict[str, float]] | None] = {
     "leaky_relu": ("LeakyRelu", {"alpha": 0.2}),
     "exponential": ("Exp", {}),
     "softmax": ("Softmax", {}),
+    "gelu": ("Gelu", {"approximate": "none"}),
     "selu": ("Elu", {"alpha": 1.6732632423543772848170429916717}),
 }
 SELU_SCALE = 1.0507009873554804934193349852946

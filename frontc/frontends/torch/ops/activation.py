@@ -1,7 +1,6 @@
 """Activations and softmax."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -104,24 +103,9 @@ def prelu(node: Any, ctx: ConversionContext) -> list[str]:
 
 @REG.register("aten.gelu.default")
 def gelu(node: Any, ctx: ConversionContext) -> list[str]:
-    """aten.gelu(approximate='tanh') -> 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    """aten.gelu -> Gelu (exact erf form, or approximate='tanh')."""
     a = bind_args(node)
-    if a["approximate"] != "tanh":
-        raise UnsupportedOpError("gelu with approximate='none' needs erf, which the IR lacks",
-                                 node=node.name, hint="use gelu(approximate='tanh')")
-    dtype = ctx.dtype(node)
-    x = ctx.tensor(a["self"])
-
-    def scalar(value: float, name: str) -> str:
-        return ctx.operand(node, value, dtype, name)
-
-    cube = ctx.add1(node, "Mul", [ctx.add1(node, "Mul", [x, x], suffix="sq"), x], suffix="cube")
-    inner = ctx.add1(node, "Add", [x, ctx.add1(node, "Mul", [cube, scalar(0.044715, "c")], suffix="cube_c")],
-                     suffix="inner")
-    t = ctx.add1(node, "Tanh", [ctx.add1(node, "Mul", [inner, scalar(math.sqrt(2 / math.pi), "k")],
-                                         suffix="scaled")], suffix="tanh")
-    half_x = ctx.add1(node, "Mul", [x, scalar(0.5, "half")], suffix="half_x")
-    return [ctx.add1(node, "Mul", [half_x, ctx.add1(node, "Add", [t, scalar(1.0, "one")], suffix="one_plus")])]
+    return [ctx.add1(node, "Gelu", [ctx.tensor(a["self"])], {"approximate": a["approximate"]})]
 
 
 @REG.register("aten.softmax.int", "aten._softmax.default")
@@ -132,11 +116,5 @@ def softmax(node: Any, ctx: ConversionContext) -> list[str]:
 
 @REG.register("aten.log_softmax.int", "aten._log_softmax.default")
 def log_softmax(node: Any, ctx: ConversionContext) -> list[str]:
-    """aten.log_softmax -> x - max - log(sum(exp(x - max))) along the axis."""
-    x, axis = ctx.tensor(node.args[0]), int(node.args[1])
-    reduce = {"axes": [axis], "keepdims": 1}
-    shifted = ctx.add1(node, "Sub", [x, ctx.add1(node, "ReduceMax", [x], reduce, suffix="max")],
-                       suffix="shifted")
-    total = ctx.add1(node, "ReduceSum", [ctx.add1(node, "Exp", [shifted], suffix="exp")], reduce,
-                     suffix="sum")
-    return [ctx.add1(node, "Sub", [shifted, ctx.add1(node, "Log", [total], suffix="log")])]
+    """aten.log_softmax -> LogSoftmax(axis)."""
+    return [ctx.add1(node, "LogSoftmax", [ctx.tensor(node.args[0])], {"axis": int(node.args[1])})]
