@@ -46,6 +46,6 @@ def test_catalog_model_is_bit_exact(tmp_path, framework, name, factory) -> None:
     result = prove(fused(factory), tmp_path)
     print(framework, name, result)
     if isinstance(result, str):  # refused by the quantizer itself (an op without an integer kernel ...)
-        assert "cannot execute in integers" in result or "overflows" in result, result
+        assert "cannot execute in integers" in result, result
     else:
         assert result[0] > 0
