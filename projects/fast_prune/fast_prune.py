@@ -35,7 +35,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-o", "--output", default="fast_prune_out", help="output folder (default fast_prune_out)")
     parser.add_argument("--model", action="append", choices=("fashion_cnn", "fashion_resnet"),
                         help="model(s) (default both)")
-    parser.add_argument("--epochs", type=int, default=4, help="dense training epochs (default 4)")
+    parser.add_argument("--epochs", type=int, default=2, help="dense training epochs (default 2)")
     parser.add_argument("--sparse-epochs", type=int, default=2, help="epochs of each sparse run (default 2)")
     parser.add_argument("--frequency", type=int, default=25, help="steps between mask updates (default 25)")
     parser.add_argument("--schedule", default="polynomial", help="constant, linear or polynomial (default)")
