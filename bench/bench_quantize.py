@@ -4,8 +4,8 @@ Same model (a step-6 config's MODEL.graph, exported to ONNX by frontc.backends.o
 calibration inputs (QUAN.qconfig.image_path) and evaluation inputs (EVALUATION, labelled), same
 PREPROCESS. ONNX Runtime: quant_pre_process, then quantize_static (QDQ, per-channel int8 weights,
 its default int8 activations) with the MinMax, Entropy and Percentile calibrators; its calibration
-wall time is the quantize_static call. frontc: `calibrate` with each observer (the IR rebuilt in
-PyTorch), then quantize_graph with each W8A8 strategy, per channel, run in the numpy interpreter.
+wall time is the quantize_static call. frontc: `calibrate` with each observer (onnxruntime backend),
+then quantize_graph with symmetry_max and minmax, W8A8 per channel, run in the numpy interpreter.
 For every run: the final distance D = ||q - f||_2 / ||f||_2 over the output of every evaluation
 input (f: frontc's float IR), top-1 and top-1 agreement with float.
 
@@ -23,7 +23,7 @@ import numpy as np
 
 ORT_METHODS = ("MinMax", "Entropy", "Percentile")
 OBSERVERS = ("minmax", "percentile", "kl", "mse")
-STRATEGIES = ("symmetry_max", "scale_shift", "minmax")
+STRATEGIES = ("symmetry_max", "minmax")
 
 
 def stack(inputs) -> np.ndarray:

@@ -40,6 +40,7 @@ class Context:
     config_path: Path | None
     threshold: float
     date: str = field(default_factory=lambda: time.strftime("%Y%m%d"))
+    model: str = "model"  # the checked model's name, known once step 1 ran or was reused
     cache: dict[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> dict[str, Any]:

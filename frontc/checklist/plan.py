@@ -61,6 +61,12 @@ PLAN: tuple[StepSpec, ...] = (
              _files("complexity.json"), ("compile",)),
     _reconstruction("torch"),
     _reconstruction("tf"),
+    StepSpec(6, "quantization", steps.quantization,
+             lambda ctx: [*steps.ir_files(ctx.out, steps.CMODEL), ctx.out / "inputs.npz"],
+             lambda ctx: [ctx.out / "quantization.json", *(steps.quantized_pb(ctx, s) for s, _ in
+                                                           steps.strategies(ctx))],
+             ("compile",), section="QUAN",
+             settings=lambda ctx: [ctx.section("QUAN"), ctx.section("EVALUATION"), ctx.section("MODEL"), ctx.model]),
     StepSpec(7, "performance model", steps.performance,
              lambda ctx: [*steps.ir_files(ctx.out, steps.CMODEL), steps.hardware_file(ctx)],
              _files("perf.json", "roofline.png"), ("compile",)),

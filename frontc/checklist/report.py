@@ -25,11 +25,13 @@ def facts(report, ctx: Context) -> dict[str, Any]:
     model, sparse, comp = s["get model"].data, s["sparse training"].data, s["complexity"].data
     shape = model.get("input_shape", [])
     return {"model": report.model, "shape": "x".join(map(str, shape[2:])) or "?", "input_shape": shape,
-            "date": str(sparse.get("date", ctx.date)), "top1": sparse.get("top1", model.get("top1")),
-            "orig_top1": sparse.get("base_top1", model.get("top1")),
+            "date": str(sparse.get("date", ctx.date)),
+            "top1": model["top1"] if model.get("top1") is not None else sparse.get("top1"),
+            "orig_top1": model.get("top1") if not sparse else None,
             "sparsity": sparse.get("sparsity", comp.get("sparsity")), "comp": comp,
             "compiled": YES[s["compile"].ok], "torch": YES[s["torch rt"].ok], "tf": YES[s["tf rt"].ok],
-            "perf": s["performance model"].data, "source": model}
+            "perf": s["performance model"].data, "source": model,
+            "quant": s["quantization"].data.get("strategies", {})}
 
 
 def markdown(report, ctx: Context) -> str:
@@ -58,8 +60,14 @@ def markdown(report, ctx: Context) -> str:
     lines += _table(["model", "training date", "input_shape", "compiler pass", "torch rt", "tf rt"],
                     [m, date, shape, f["compiled"], f["torch"], f["tf"]])
     lines += ["## step 6: quantization", ""]
+    quant = f["quant"]
+    acc = [_pct(quant.get(pair, {}).get("top1")) for pair in ("scale_shift/perlayer", "symmetry_max/perchannel")]
     lines += _table(["model", "compiler pass", "torch rt", "tf rt", "quantacc (fpga/asic)"],
-                    [m, f["compiled"], f["torch"], f["tf"], "n/a / n/a"])
+                    [m, f["compiled"], f["torch"], f["tf"], " / ".join(acc)])
+    if quant:
+        lines += ["| strategy | final distance | top-1 | top-1 agreement with float |", "| --- | --- | --- | --- |"]
+        lines += [f"| {pair} | {r['final_distance']:.6f} | {_pct(r.get('top1'))} | {_pct(r.get('agreement'))} |"
+                  for pair, r in quant.items()] + [""]
     lines += ["## step 7: modeling performance", ""]
     lines += _table(["model", "hardware", "input_shape", "MMACs dense/effective", "DRAM MB", "compute-bound layers",
                      "latency ms"],
@@ -86,11 +94,17 @@ def _details(step: Step) -> str:
                          for ir, v in d.items())
     if "nodes_cmodel" in d:
         return f"nodes: IR_for_reconstruct {d['nodes_reconstruct']}, IR_fused_for_CModel {d['nodes_cmodel']}"
+    if "strategies" in d:
+        return "; ".join(f"{pair}: final distance {r['final_distance']:.4g}" for pair, r in d["strategies"].items())
     if "latency_ms" in d:
         return f"{d['hardware']}: {d['latency_ms']:.3f} ms ({d['bits_from']})"
     if "nodes" in d:
         return f"{d['nodes']} IR nodes, input {d['input_shape']}"
     return d.get("line", "")
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def card(report, ctx: Context) -> dict[str, Any] | None:
@@ -105,7 +119,9 @@ def card(report, ctx: Context) -> dict[str, Any] | None:
     perf = f["perf"]
     return {"model": f["model"].replace(":", "_"), "domain": src["domain"], "task": src["task"],
             "framework": src["framework"], "input_shape": f["input_shape"], "preprocessing": src["preprocessing"],
-            "accuracy": {"float": f["top1"], "quantized": {}}, "sparsity": float(f["sparsity"]),
+            "accuracy": {"float": _number(f["top1"]),
+                         "quantized": {pair: _number(r.get("top1")) for pair, r in f["quant"].items()}},
+            "sparsity": float(comp["sparsity"]),
             "nnz": comp["nnz"], "dense_flops": comp["dense_flops"], "sparse_flops": comp["sparse_flops"],
             "checklist": {s.name: "reused" if s.reused else YES[s.ok] for s in report.steps.values()},
             "frontc_version": __version__, "date": f["date"], "version": version,

@@ -91,6 +91,8 @@ def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESH
         if spec.number == 1 and step.ok is False:  # a bad model or config: an error (exit 2), no report
             bar.close()
             raise FrontcError(step.reason)
+        if spec.number == 1:
+            ctx.model = step.data.get("model", ctx.model)
         bar.update()
     bar.close()
     report.model = report.steps["get model"].data.get("model", report.model)

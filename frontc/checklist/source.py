@@ -94,8 +94,9 @@ def from_model(framework: str, model: Any, input_shapes: dict | None, name: str,
 
 SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "module", "domain", "task",
                       "preprocessing"),
-            "EVALUATION": ("input_npy", "result_npy", "layout"), "SPARSE": ("record",), "PERF": ("hardware",)}
-OTHER_SECTIONS = ("PREPROCESS", "QUAN", "SAVE_PATH")  # the seed config's sections for other commands
+            "EVALUATION": ("input_npy", "result_npy", "layout", "dataset", "images", "limit"),
+            "SPARSE": ("record",), "PERF": ("hardware",), "QUAN": ("strategies", "calibration", "observer")}
+OTHER_SECTIONS = ("PREPROCESS", "SAVE_PATH")  # the seed config's sections for other commands
 
 
 def _mapping(value: Any, where: str, valid: tuple[str, ...], path: Path) -> dict:
@@ -137,7 +138,7 @@ def from_config(path: Path) -> Source:
     config = _mapping(config, "", tuple(SECTIONS) + OTHER_SECTIONS, path)
     model = _mapping(config.get("MODEL"), "MODEL", SECTIONS["MODEL"], path)
     evaluation = _mapping(config.get("EVALUATION"), "EVALUATION", SECTIONS["EVALUATION"], path)
-    for section in ("SPARSE", "PERF"):
+    for section in ("SPARSE", "PERF", "QUAN"):
         _mapping(config.get(section), section, SECTIONS[section], path)
     if "framework" not in model or ("name" in model) == ("path" in model):
         raise OptionError("MODEL needs framework and either name (a catalog model) or path (a model file)",

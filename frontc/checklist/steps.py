@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from frontc.checklist.context import IMPORTED, MOFFETT_IR, Context, Step
+from frontc.checklist.evaluate import evaluation_set, top1
 from frontc.ir.errors import FrontcError, OptionError
 from frontc.outputs import Outputs, write_file
 
 RECONSTRUCT, CMODEL = f"{MOFFETT_IR}/IR_for_reconstruct", f"{MOFFETT_IR}/IR_fused_for_CModel"
 SPARSE_RECORD = "sparse_training.json"
-RECORD_FIELDS = ("model", "sparsity", "top1", "date", "input_shape")
 
 
 def _files(out: Path, *names: str) -> list[Path]:
@@ -41,30 +41,31 @@ def get_model(ctx: Context, step: Step) -> None:
         save_source_files(source, out.folder(ctx.out / "source"))
     ctx.cache.pop(IMPORTED, None)
     entry, model = source.entry, ctx.section("MODEL")
-    step.data = {"model": source.name, "framework": source.framework, "reference": source.reference_from,
+    preprocessing = model.get("preprocessing", entry.preprocessing if entry else {})
+    accuracy = None
+    data = evaluation_set(ctx, source.graph, preprocessing)
+    if data is not None:
+        accuracy = top1(source.graph, *data)
+        step.data["evaluated"] = len(data[1])
+    step.data |= {"model": source.name, "framework": source.framework, "reference": source.reference_from,
                  "framework_version": source.graph.meta.get("framework_version", ""),
                  "input_shape": list(source.graph.inputs[0].shape), "nodes": len(source.graph.nodes),
                  "domain": model.get("domain", entry.domain if entry else "vision"),
                  "task": model.get("task", entry.task if entry else "classification"),
-                 "preprocessing": model.get("preprocessing", entry.preprocessing if entry else {}),
-                 "labels": entry.labels if entry else model.get("labels"), "top1": None}
+                 "preprocessing": preprocessing, "labels": entry.labels if entry else None, "top1": accuracy}
 
 
 def sparse_record(ctx: Context, step: Step) -> None:
-    """Step 2: the sparse training record (JSON written by the training projects) of this model."""
+    """Step 2: the sparse training record (frontc.models.record JSON, written by the training projects)."""
+    from frontc.models.record import read_record
     path = ctx.config_file("SPARSE", "record")
     if path is None:
         raise OptionError("SPARSE needs record: the training record JSON", path=str(ctx.config_path))
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise OptionError(f"cannot read the training record: {exc}", path=str(path)) from None
-    missing = [key for key in RECORD_FIELDS if key not in record]
-    if missing:
-        raise OptionError(f"training record misses {missing}", path=str(path), hint=f"it needs {RECORD_FIELDS}")
+    record = read_record(path)
     write_file(ctx.out / SPARSE_RECORD, path.read_bytes(), force=True)
-    step.data = {key: record[key] for key in RECORD_FIELDS} | {k: record[k] for k in ("base_top1", "pattern")
-                                                             if k in record}
+    step.data = {"model": record.model, "pattern": record.pattern, "sparsity": record.sparse_rate / 100,
+                 "top1": record.top1 / 100, "date": record.training_date, "input_shape": record.input_shape,
+                 "dataset": record.dataset, "epochs": record.epochs}
 
 
 def compile_step(ctx: Context, step: Step) -> None:
@@ -129,3 +130,68 @@ def hardware_file(ctx: Context) -> Path:
     """PERF.hardware of the config, else the example accelerator of configs/hardware/."""
     from frontc.zoo.layout import checkout_root
     return ctx.config_file("PERF", "hardware") or checkout_root() / "configs/hardware/example_accelerator.yaml"
+
+
+# the seed's step-6 table: quantacc (fpga / asic) = scale_shift per layer / symmetry_max per channel
+DEFAULT_STRATEGIES = ("scale_shift/perlayer", "symmetry_max/perchannel")
+
+
+def strategies(ctx: Context) -> list[tuple[str, str]]:
+    """(strategy, weight_quan) pairs of QUAN.strategies (``strategy/perlayer|perchannel``)."""
+    pairs = []
+    for text in ctx.section("QUAN").get("strategies", DEFAULT_STRATEGIES):
+        strategy, _, weight_quan = str(text).partition("/")
+        if weight_quan not in ("perlayer", "perchannel"):
+            raise OptionError(f"QUAN.strategies: {text!r} is not STRATEGY/perlayer or STRATEGY/perchannel",
+                              path=str(ctx.config_path))
+        pairs.append((strategy, weight_quan))
+    return pairs
+
+
+def quantized_pb(ctx: Context, strategy: str) -> Path:
+    return ctx.out / f"{ctx.model}_{strategy}_quantization.pb"
+
+
+def quantization(ctx: Context, step: Step) -> None:
+    """Step 6: calibrate IR_fused_for_CModel, quantize it with each strategy, measure the final distance to the
+    float output on the checked input and (with an evaluation set) top-1; a frozen .pb per strategy."""
+    import tempfile
+
+    from frontc.datasets.images import ArrayInputs
+    from frontc.quant import quantize_graph
+    from frontc.quant.accuracy import Candidate, evaluate
+    from frontc.quant.calibrate import calibrate
+    from frontc.quant.error import analyze
+    from frontc.quant.explicit import save_quantized_pb
+
+    cmodel, section = ctx.graph(CMODEL), ctx.section("QUAN")
+    spec, output = cmodel.inputs[0], cmodel.outputs[0]
+    data = evaluation_set(ctx, cmodel, ctx.section("MODEL").get("preprocessing", {}))
+    checked = np.load(ctx.out / "inputs.npz", allow_pickle=False)[spec.name]
+    count = int(section.get("calibration", 100))
+    with tempfile.TemporaryDirectory(dir=ctx.out, prefix=".quant-") as tmp:
+        np.save(Path(tmp) / "calibration.npy", data[0][:count] if data is not None else checked)
+        np.save(Path(tmp) / "checked.npy", checked)
+        table, _ = calibrate(cmodel, ArrayInputs(Path(tmp) / "calibration.npy", spec),
+                             str(section.get("observer", "minmax")), backend="numpy", progress=False)
+        ranges = {name: r.to_json() for name, r in table.tensors.items()}
+        quantized = {pair: quantize_graph(cmodel, ranges, pair[0], weight_quan=pair[1]) for pair in strategies(ctx)}
+        results = {f"{s}/{w}": {"final_distance": analyze(cmodel, q, ArrayInputs(Path(tmp) / "checked.npy", spec),
+                                                          output, isolated=False, progress=False).final_distance}
+                   for (s, w), q in quantized.items()}
+        if data is not None:
+            np.save(Path(tmp) / "evaluation.npy", data[0])
+            accuracies = evaluate([Candidate("float", None, cmodel)] + [Candidate(s, w, q) for (s, w), q in
+                                                                         quantized.items()],
+                                  ArrayInputs(Path(tmp) / "evaluation.npy", spec), data[1], output, batch_size=100,
+                                  progress=False)
+            step.data["float_top1"] = accuracies[0].top1
+            for accuracy in accuracies[1:]:
+                results[f"{accuracy.strategy}/{accuracy.weight_quan}"] |= {"top1": accuracy.top1,
+                                                                           "agreement": accuracy.agreement}
+        with Outputs("checklist", force=True) as out:
+            out.write(ctx.out / "quantization.json", json.dumps(results, indent=1, sort_keys=True) + "\n")
+            for (strategy, _), q in quantized.items():
+                save_quantized_pb(q, out.file(quantized_pb(ctx, strategy)))
+    step.data |= {"strategies": results, "calibration": count if data is not None else len(checked),
+                  "observer": str(section.get("observer", "minmax"))}

@@ -31,11 +31,26 @@ def compile_command(folder: Path, target: Path, *, opt: str = "native", cc: str 
     """The compiler command line for ``folder``'s sources into ``target``."""
     if opt not in OPT_LEVELS:
         raise OptionError(f"unknown optimization level '{opt}'", hint=f"choose one of {list(OPT_LEVELS)}")
+    _refuse_fast_math(folder, [*OPT_LEVELS[opt], *(extra or [])])
     sources = [str(folder / name) for name in ("cmodel.c", "weights.c") if (folder / name).exists()]
     if not (folder / "cmodel.c").exists() or not (folder / "cmodel.json").exists():
         raise OptionError(f"{folder} holds no emitted C model (cmodel.c, cmodel.json)",
                           hint="run frontc cmodel emit first")
     return [find_compiler(cc), *BASE_FLAGS, *OPT_LEVELS[opt], *(extra or []), "-o", str(target), *sources]
+
+
+def _refuse_fast_math(folder: Path, flags: list[str]) -> None:
+    """OptionError for value-changing float flags when the model has a floating-point layer (linear
+    Resize); integer-only models are unaffected by them (tested) and accept them."""
+    import json
+    risky = [f for f in flags if f in ("-ffast-math", "-Ofast", "-funsafe-math-optimizations", "-ffp-contract=fast")]
+    try:
+        floating = json.loads((folder / "cmodel.json").read_text()).get("floating_point", False)
+    except (OSError, ValueError):
+        return
+    if risky and floating:
+        raise OptionError(f"{risky[0]} would change this model's results: it has a floating-point layer "
+                          "(linear Resize) that must round as numpy does", hint=f"drop {risky[0]}")
 
 
 def build(folder: str | os.PathLike, target: str | os.PathLike | None = None, *, opt: str = "native",

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from frontc.cmodel import others, weighted
+from frontc.cmodel import others, resize, weighted
 from frontc.cmodel.blob import HEADER, Blob, c_type
 from frontc.cmodel.context import LayerContext
 from frontc.cmodel.plan import ArenaPlan, plan_arena
@@ -111,11 +111,12 @@ def emit(graph: Graph, *, weights: str = "blob") -> CModelSource:
     input_bytes = offset
     pointers.update({t: f"(cm_arena + {o})" for t, o in arena.offsets.items()})
     blob = Blob()
-    layers, scratch, tensors, calls = [], 0, [], []
+    layers, scratch, tensors, calls, floating = [], 0, [], [], False
     for i, node in enumerate(nodes):
         ctx = LayerContext(graph, node, blob, pointers, dtypes)
         body = KERNELS[node.op](ctx)
-        scratch = max(scratch, weighted.scratch_bytes(ctx))
+        scratch = max(scratch, weighted.scratch_bytes(ctx), resize.scratch_bytes(ctx))
+        floating = floating or resize.scratch_bytes(ctx) > 0
         layers.append(f"/* {node.op} {node.name} */\nstatic void cm_layer_{i}(void) {{\n{body}\n}}\n")
         hooks = []
         for t in node.outputs:
@@ -144,7 +145,7 @@ def emit(graph: Graph, *, weights: str = "blob") -> CModelSource:
                 "arena": {"peak_bytes": arena.peak, "naive_bytes": arena.naive, "saving": round(arena.saving, 4)},
                 "scratch_bytes": scratch, "blob": {"file": "weights.bin" if weights == "blob" else None,
                                                    "bytes": blob.size, "checksum": blob.checksum()},
-                "layers": len(nodes)}
+                "layers": len(nodes), "floating_point": floating}
     files = {"cmodel.h": H_FILE.format(name=graph.name).encode(), "cmodel.c": "\n".join(source).encode(),
              "cmodel.json": (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()}
     if weights == "blob":

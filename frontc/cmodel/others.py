@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from frontc.cmodel import resize
 from frontc.cmodel.context import LayerContext, window_range
 from frontc.interpreter.registry import get_kernel
 from frontc.quant.integer import _clamp_bounds
@@ -21,7 +22,7 @@ def unsupported(ctx: LayerContext) -> str | None:
         return f"{node.op} with broadcasting"
     if node.op in ("Add", "Mul") and any(t not in ctx.pointers for t in node.inputs):
         return f"{node.op} of a constant"
-    if node.op == "Resize" and a["mode"] != "nearest":
+    if node.op == "Resize" and a["mode"] not in ("nearest", "linear"):
         return f"Resize mode '{a['mode']}'"
     if node.op in ("MaxPool", "AvgPool") and len(ctx.shape(node.inputs[0])) != 4:
         return f"{len(ctx.shape(node.inputs[0])) - 2}-d {node.op}"
@@ -169,6 +170,12 @@ def copy(ctx: LayerContext) -> str:
 
 
 def gather(ctx: LayerContext) -> str:
+    if ctx.node.op == "Resize" and ctx.attrs["mode"] == "linear":
+        return resize.linear(ctx)
+    return _gather(ctx)
+
+
+def _gather(ctx: LayerContext) -> str:
     """Each output element picks one input element; the indices come from the op's own float kernel
     run on 0, 1, 2, ... (exact in float64), so they are the interpreter's by construction."""
     node = ctx.node

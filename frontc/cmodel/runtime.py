@@ -17,6 +17,16 @@ static inline int64_t cm_shift(int64_t v, int n) {
     if (n <= 0) return v * ((int64_t)1 << -n);
     return (v + ((int64_t)1 << (n - 1))) >> n;
 }
+/* linear Resize only: floor of a double (|v| < 2**62), and one axis of a + (b - a) * frac, as numpy */
+static inline int64_t cm_floor(double v) { int64_t i = (int64_t)v; return (double)i > v ? i - 1 : i; }
+static void cm_lerp_axis(const double *x, double *y, size_t outer, size_t n_in, size_t n_out, size_t inner,
+                         const int32_t *lo, const int32_t *hi, const double *fr) {
+    size_t o, i, j;
+    for (o = 0; o < outer; o++) for (i = 0; i < n_out; i++) for (j = 0; j < inner; j++) {
+        double a = x[(o * n_in + lo[i]) * inner + j], b = x[(o * n_in + hi[i]) * inner + j];
+        y[(o * n_out + i) * inner + j] = a + (b - a) * fr[i];
+    }
+}
 static inline int64_t cm_clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
 /* round(num / den) for den > 0 by the same rule: floor((2 num + den) / (2 den)) */
 static inline int64_t cm_divide_round(int64_t num, int64_t den) {

@@ -11,6 +11,7 @@ from frontc.quant.annotations import TensorQuant
 from frontc.quant.integer import _clamp_bounds
 
 BLOCK = 4  # output channels computed together (one input row, four weight rows)
+TILE = 64  # output positions whose accumulators are requantized together
 
 
 def unsupported(ctx: LayerContext) -> str | None:
@@ -123,6 +124,40 @@ def _dots(ctx: LayerContext, first: str, last: str, index: str, channels: int) -
             f"for (; m < {last}; m++) {{\n{single}\n}}")
 
 
+def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
+    """Output positions in tiles of TILE: the dot products of BLOCK channels fill a tile of accumulators,
+    then each channel's tile is requantized in one loop over contiguous outputs (it vectorizes)."""
+    at = _acc_type(ctx)
+    init = "bias[m + b]" if _bias(ctx) is not None else "0"
+    dots = "\n".join(f"{at} acc{b} = {init.replace('b]', f'{b}]')};" for b in range(BLOCK))
+    dots += "\nfor (k = 0; k < K; k++) { " + " ".join(
+        f"acc{b} += ({at})w[(size_t)(m + {b}) * K + k] * row[k];" for b in range(BLOCK)) + " }\n"
+    dots += " ".join(f"tile[{b}][q] = acc{b};" for b in range(BLOCK))
+    single = (f"{at} acc = {init.replace('m + b', 'm')};\nfor (k = 0; k < K; k++) acc += ({at})w[(size_t)m * K + k]"
+              f" * row[k];\ntile[0][q] = acc;")
+    store = epilogue(ctx, "tile[b][q]", "m + b", "((size_t)n * M + m + b) * P + p0 + q", channels)
+    return f"""{{ int p0, q, b, pn;
+  {at} tile[{BLOCK}][{TILE}];
+  for (p0 = 0; p0 < P; p0 += {TILE}) {{
+    pn = P - p0 < {TILE} ? P - p0 : {TILE};
+    for (m = gi * MG; m < (gi + 1) * MG; m += b) {{
+      if (m + {BLOCK} <= (gi + 1) * MG) {{
+        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)(p0 + q) * K;
+{dots} }}
+        b = {BLOCK};
+      }} else {{
+        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)(p0 + q) * K;
+{single} }}
+        b = 1;
+      }}
+      {{ int nb = b;
+        for (b = 0; b < nb; b++) for (q = 0; q < pn; q++) {store}
+        b = nb; }}
+    }}
+  }}
+}}"""
+
+
 def conv(ctx: LayerContext) -> str:
     node, a = ctx.node, ctx.attrs
     shape, out_shape, w = ctx.shape(node.inputs[0]), ctx.shape(node.outputs[0]), ctx.param(1)
@@ -159,10 +194,7 @@ for (n = 0; n < N; n++) for (gi = 0; gi < G; gi++) {{
     for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
       r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
   }}
-  for (p = 0; p < P; p++) {{
-    const {rt} *row = col + (size_t)p * K;
-    {_dots(ctx, "gi * MG", "(gi + 1) * MG", "((size_t)n * M + {m}) * P + p", m)}
-  }}
+  {_tiled_dots(ctx, rt, m)}
 }}"""
     return consts + "\n".join(lines) + "\n" + body
 

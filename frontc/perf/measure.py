@@ -16,7 +16,8 @@ from frontc.perf.hardware import Hardware
 
 @dataclass
 class Measured:
-    """Median seconds per IR node over the timed runs, and the median whole forward pass without hooks."""
+    """Fastest seconds per IR node over the timed runs, and the fastest whole forward pass without hooks
+    (the minimum: on a shared machine every other statistic measures the other processes too)."""
 
     layers: dict[str, float]
     total_s: float
@@ -24,7 +25,8 @@ class Measured:
 
 
 def measure_torch(graph: Graph, *, repeats: int = 15, warmup: int = 3, threads: int = 1, seed: int = 0) -> Measured:
-    """Time every layer of ``to_torch(graph)`` with forward hooks (batch as in the graph, ``threads`` threads)."""
+    """Time every layer of ``to_torch(graph)`` with forward hooks (batch as in the graph, ``threads`` threads):
+    the fastest of ``repeats`` runs per layer, and of ``repeats`` plain forward passes."""
     import torch
 
     from frontc.backends.torch import to_torch
@@ -54,7 +56,7 @@ def measure_torch(graph: Graph, *, repeats: int = 15, warmup: int = 3, threads: 
             plain = _timed(lambda: module(*inputs), repeats, warmup, None)
     finally:
         torch.set_num_threads(previous)
-    return Measured({name: float(np.median(v)) for name, v in times.items()}, plain, hooked)
+    return Measured({name: float(np.min(v)) for name, v in times.items()}, plain, hooked)
 
 
 def _timed(fn, repeats: int, warmup: int, per_layer: dict[str, list[float]] | None) -> float:
@@ -68,7 +70,7 @@ def _timed(fn, repeats: int, warmup: int, per_layer: dict[str, list[float]] | No
         start = time.perf_counter()
         fn()
         runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
+    return float(np.min(runs))
 
 
 FREE = ("mac_array", "vector_lanes", "dram_gbps", "layer_overhead_us")

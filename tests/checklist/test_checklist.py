@@ -71,7 +71,7 @@ def test_config_with_source_framework_result_passes_every_step(config_dir, tmp_p
     report = json.loads((tmp_path / "checklist.json").read_text())
     assert report["passed"] and [(s["number"], s["name"]) for s in report["steps"]] == [
         (1, "get model"), (2, "sparse training"), (3, "compile"), (4, "complexity"), (5, "torch rt"), (5, "tf rt"),
-        (7, "performance model")]
+        (6, "quantization"), (7, "performance model")]
     steps = steps_of(tmp_path)
     assert steps["sparse training"]["ok"] is None and "no SPARSE section" in steps["sparse training"]["reason"]
     assert all(v["rel_max"] < 1e-5 for name in ("torch rt", "tf rt") for v in steps[name]["data"].values())
@@ -157,3 +157,53 @@ def test_catalog_model_uses_the_source_framework_reference(tmp_path):
     assert report["steps"][0]["data"]["reference"] == "mxnet (the source framework)"
     names = sorted(p.name for p in (tmp_path / "source").iterdir())
     assert names == ["resnet18_v1_small-0000.params", "resnet18_v1_small-symbol.json"]
+
+
+def fashion_onnx(path):
+    """A seeded 1x1x28x28 classifier: Conv-Relu-GlobalAveragePool-Flatten-Gemm."""
+    rng = np.random.default_rng(3)
+    inits = [numpy_helper.from_array(rng.standard_normal(s).astype(np.float32) / 3, n)
+             for n, s in (("w", (6, 1, 5, 5)), ("fw", (10, 6)), ("fb", (10,)))]
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"]), helper.make_node("Relu", ["c"], ["r"]),
+             helper.make_node("GlobalAveragePool", ["r"], ["g"]), helper.make_node("Flatten", ["g"], ["f"]),
+             helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], transB=1)]
+    float32 = onnx.TensorProto.FLOAT
+    graph = helper.make_graph(nodes, "fashion_tiny", [helper.make_tensor_value_info("x", float32, [1, 1, 28, 28])],
+                              [helper.make_tensor_value_info("y", float32, [1, 10])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def test_float_accuracy_and_sparse_record_reach_the_tables_the_card_and_the_version(tmp_path):
+    import onnxruntime as ort
+
+    from frontc.datasets import fashion_mnist
+    from frontc.models.record import TrainingRecord, write_record
+    fashion_onnx(tmp_path / "tiny.onnx")
+    write_record(tmp_path / "record.json", TrainingRecord(
+        model="tiny", framework="onnx", dataset="fashion-mnist", pattern="unstructured", sparse_rate=90.0,
+        top1=12.5, training_date="20261130", input_shape=[1, 1, 28, 28]))
+    (tmp_path / "tiny.yml").write_text("MODEL:\n  framework: onnx\n  path: tiny.onnx\nEVALUATION:\n"
+                                       "  dataset: fashion-mnist\n  limit: 300\nSPARSE:\n  record: record.json\n"
+                                       "QUAN:\n  calibration: 50\n")
+    zoo = tmp_path / "zoo"
+    assert main(["checklist", str(tmp_path / "tiny.yml"), "-o", str(tmp_path / "out"), "--submit",
+                 "--zoo", str(zoo)]) == 0
+    split = fashion_mnist.load("test")
+    x, labels = fashion_mnist.normalize(split.images[:300]), split.labels[:300]
+    session = ort.InferenceSession(str(tmp_path / "tiny.onnx"), providers=["CPUExecutionProvider"])
+    expected = np.mean([session.run(None, {"x": x[i:i + 1]})[0].argmax() == labels[i] for i in range(300)])
+    steps = steps_of(tmp_path / "out")
+    assert steps["get model"]["data"]["top1"] == pytest.approx(expected, abs=1e-12)
+    assert steps["sparse training"]["data"]["sparsity"] == 0.9
+    table = (tmp_path / "out" / "checklist.md").read_text()
+    assert f"| tiny | 90.00 | {100 * expected:.2f} | 20261130 | 28x28 |" in table
+    card = yaml.safe_load((zoo / "vision/classification/tiny/20261130_sp90_28x28/card.yaml").read_text())
+    assert card["accuracy"]["float"] == pytest.approx(expected) and card["checklist"]["sparse training"] == "yes"
+    quant = steps["quantization"]["data"]
+    assert quant["float_top1"] == pytest.approx(expected)  # frontc's interpreter agrees with onnxruntime
+    assert set(card["accuracy"]["quantized"]) == {"scale_shift/perlayer", "symmetry_max/perchannel"}
+    for pair, result in quant["strategies"].items():
+        assert 0 < result["final_distance"] < 0.1 and result["agreement"] > 0.8, (pair, result)
+    version = zoo / "vision/classification/tiny/20261130_sp90_28x28"
+    assert (version / "tiny_scale_shift_quantization.pb").exists() and (version / "tiny_symmetry_max_quantization.pb"
+                                                                        ).exists()

@@ -10,8 +10,7 @@ from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import IRFormatError, OptionError, UnsupportedOpError
 from frontc.passes import run_pipeline
-from frontc.quant import quantize_graph
-from frontc.testing.graphs import cmodel_ops_net, quant_ops_net, tiny_resnet
+from frontc.testing.graphs import cmodel_ops_net, tiny_resnet
 from tests.cmodel.helpers import built, quantized
 from tests.quant.helpers import random_inputs
 
@@ -103,16 +102,27 @@ def test_the_arena_reuses_memory_and_never_overlaps_live_tensors() -> None:
     assert live <= plan.peak
 
 
+def _unsupported_net():
+    from frontc.frontends.builder import GraphBuilder
+    rng = np.random.default_rng(4)
+    b = GraphBuilder("unsupported", "frontc")
+    x = b.input("data", (1, 4, 8))
+    y = b.add1("MaxPool", [x], {"kernel_shape": [2], "strides": [2]}, name="pool")
+    for name in ("up1", "up2"):
+        w = b.param(f"{name}.weight", rng.standard_normal((4, 4, 2)).astype(np.float32) / 4)
+        y = b.add1("ConvTranspose", [y, w], {"strides": [2]}, name=name)
+    return b.finish([y])
+
+
 def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
     graph, calib, _ = ops_net
     with pytest.raises(OptionError, match="float IR"):
         emit(graph)
     with pytest.raises(OptionError, match="fake quantization"):
         emit(quantized(graph, calib, "symmetry_max"))
-    other = quant_ops_net()
-    with pytest.raises(UnsupportedOpError, match=r"ConvTranspose \(1: ct\); Resize mode 'linear' \(1: up\)"):
-        emit(quantize_graph(other, __import__("tests.quant.helpers", fromlist=["x"]).minmax_table(
-            other, random_inputs(other, 2)), "symmetry_max_t"))
+    other = _unsupported_net()
+    with pytest.raises(UnsupportedOpError, match=r"1-d MaxPool \(1: pool\); ConvTranspose \(2: up1, up2\)"):
+        emit(quantized(other, random_inputs(other, 2)))
     q = quantized(graph, calib)
     model = built(q, tmp_path / "ok", opt="O0")
     monkeypatch.setenv("CC", "no-such-compiler-frontc")
@@ -126,3 +136,25 @@ def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
     with pytest.raises(IRFormatError, match="corrupted"):
         CModel(tmp_path / "ok")
     assert model is not None
+
+
+def _linear_resize_net():
+    from frontc.frontends.builder import GraphBuilder
+    rng = np.random.default_rng(3)
+    b = GraphBuilder("linear_resize", "frontc")
+    x = b.input("data", (1, 3, 7, 5), layout="NCHW")
+    w = b.param("c.weight", rng.standard_normal((4, 3, 3, 3)).astype(np.float32) / 5)
+    c = b.add1("Conv", [x, w], {"pads": [1, 1, 1, 1]}, name="c")
+    up = b.add1("Resize", [c], {"mode": "linear", "scales": [1, 1, 2, 3]}, name="up")
+    odd = b.add1("Resize", [up], {"mode": "linear", "sizes": [1, 4, 9, 11],
+                                  "coordinate_transformation_mode": "align_corners"}, name="odd")
+    return b.finish([odd])
+
+
+def test_linear_resize_is_exact_and_refuses_fast_math(tmp_path) -> None:
+    graph = _linear_resize_net()
+    inputs = random_inputs(graph, 6)
+    q = quantized(graph, inputs[:4])
+    assert _check_every_layer(q, built(q, tmp_path / "ok", opt="O3"), inputs[4:]) == 3
+    with pytest.raises(OptionError, match="-ffast-math would change this model's results"):
+        built(q, tmp_path / "fast", extra=["-ffast-math"])

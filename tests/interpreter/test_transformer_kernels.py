@@ -163,3 +163,36 @@ def test_reduce_prod_l2(op: str, axes: list, keepdims: int) -> None:
     params = {"axes": np.array(axes, np.int64)} if axes else {}
     ref = onnx_op(op, ["x", *params], {"x": x}, params, opset=18, keepdims=keepdims)
     assert_close(ir_op(op, ["x"], {"x": x}, attrs={"axes": axes, "keepdims": keepdims}), ref, "compute")
+
+
+@pytest.mark.parametrize("axis,index_shape", [(0, (2, 4, 5)), (1, (3, 2, 5)), (-1, (3, 4, 7)), (2, (1, 2, 3))])
+def test_gather_elements(axis: int, index_shape: tuple) -> None:
+    x = randn(3, 4, 5)
+    dim = x.shape[axis]
+    params = {"i": rng(1).integers(-dim, dim, index_shape).astype(np.int64)}
+    ref = onnx_op("GatherElements", ["x", "i"], {"x": x}, params, axis=axis)
+    assert_close(ir_op("GatherElements", ["x", "i"], {"x": x}, params, {"axis": axis}), ref, "exact")
+
+
+@pytest.mark.parametrize("batch_dims,index",
+                         [(0, [[0, 1], [2, -1]]), (0, [[1], [0]]), (1, [[[1, 2]], [[0, 0]], [[3, 1]]])])
+def test_gather_nd(batch_dims: int, index: list) -> None:
+    x = randn(3, 4, 5)
+    params = {"i": np.array(index, np.int64)}
+    ref = onnx_op("GatherND", ["x", "i"], {"x": x}, params, batch_dims=batch_dims)
+    assert_close(ir_op("GatherND", ["x", "i"], {"x": x}, params, {"batch_dims": batch_dims}), ref, "exact")
+
+
+@pytest.mark.parametrize("reduction", ["none", "add", "mul", "max", "min"])
+def test_scatter_nd_and_elements(reduction: str) -> None:
+    x = randn(3, 4, 5)
+    nd = {"i": np.array([[0, 1], [2, 3]] if reduction == "none" else [[0, 1], [2, 3], [0, 1]], np.int64)}
+    nd["u"] = randn(len(nd["i"]), 5, seed=1)
+    ref = onnx_op("ScatterND", ["x", "i", "u"], {"x": x}, nd, opset=18, reduction=reduction)
+    assert_close(ir_op("ScatterND", ["x", "i", "u"], {"x": x}, nd, {"reduction": reduction}), ref, "exact")
+    index = np.stack([rng(2).permutation(4)[:2] for _ in range(3 * 5)]).reshape(3, 5, 2).transpose(0, 2, 1)
+    el = {"i": (index if reduction == "none" else rng(2).integers(-4, 4, (3, 2, 5))).astype(np.int64),
+          "u": randn(3, 2, 5, seed=3)}
+    ref = onnx_op("ScatterElements", ["x", "i", "u"], {"x": x}, el, opset=18, axis=1, reduction=reduction)
+    got = ir_op("ScatterElements", ["x", "i", "u"], {"x": x}, el, {"axis": 1, "reduction": reduction})
+    assert_close(got, ref, "exact")

@@ -12,7 +12,16 @@ import keras
 import numpy as np
 
 from frontc.backends.tf.context import BuildContext
-from frontc.backends.tf.layers_ext import Attention, AxisOp, Einsum, Function, Gelu
+from frontc.backends.tf.layers_ext import (
+    Attention,
+    AxisOp,
+    Einsum,
+    Function,
+    GatherElements,
+    GatherND,
+    Gelu,
+    Scatter,
+)
 from frontc.backends.tf.registry import factory
 from frontc.ir.graph import Node
 from frontc.ir.ops.linalg import parse_einsum
@@ -110,3 +119,28 @@ def attention(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
     xs = [ctx.get(t, nhwc=False) for t in node.inputs if t]
     scale = a["scale"] or 1.0 / float(np.sqrt(ctx.shape(node.inputs[0])[-1]))
     ctx.set(node.outputs[0], ctx.call(Attention(scale, name=ctx.name()), xs))
+
+
+@factory("GatherElements")
+def gather_elements(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
+    """GatherElements -> a GatherElements layer (take_along_axis) on the IR form."""
+    x, index = node.inputs
+    layer = GatherElements(a["axis"] % ctx.rank(x), ctx.shape(index), name=ctx.name())
+    ctx.set(node.outputs[0], ctx.call(layer, [ctx.get(x, nhwc=False), ctx.get(index, nhwc=False)]))
+
+
+@factory("GatherND")
+def gather_nd(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
+    """GatherND -> tf.gather_nd on the IR form."""
+    xs = [ctx.get(t, nhwc=False) for t in node.inputs]
+    ctx.set(node.outputs[0], ctx.call(GatherND(a["batch_dims"], name=ctx.name()), xs))
+
+
+@factory("ScatterND", "ScatterElements")
+def scatter(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
+    """ScatterND / ScatterElements -> tf.tensor_scatter_nd_* on the IR form (no 'mul' reduction in TF)."""
+    if a["reduction"] == "mul":
+        raise ctx.fail("reduction 'mul' has no tf.tensor_scatter_nd form")
+    axis = a["axis"] % ctx.rank(node.inputs[0]) if node.op == "ScatterElements" else -1
+    xs = [ctx.get(t, nhwc=False) for t in node.inputs]
+    ctx.set(node.outputs[0], ctx.call(Scatter(axis, a["reduction"], name=ctx.name()), xs))

@@ -192,3 +192,69 @@ class Attention(FrontcLayer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "scale": self.scale}
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class GatherElements(FrontcLayer):
+    """take_along_axis along ``axis`` of X cut to the indices' ``extent`` (negative indices wrapped)."""
+
+    def __init__(self, axis: int = 0, extent: Sequence[int] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis, self.extent = int(axis), [int(d) for d in extent]
+
+    def call(self, inputs: Any) -> Any:
+        x, index = inputs
+        index = tf.where(index < 0, index + tf.cast(tf.shape(x)[self.axis], index.dtype), index)
+        x = x[tuple(slice(None) if k == self.axis else slice(0, d) for k, d in enumerate(self.extent))]
+        return tf.experimental.numpy.take_along_axis(x, index, self.axis)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "axis": self.axis, "extent": self.extent}
+
+
+TF_SCATTER = {"none": tf.tensor_scatter_nd_update, "add": tf.tensor_scatter_nd_add,
+              "max": tf.tensor_scatter_nd_max, "min": tf.tensor_scatter_nd_min}
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class Scatter(FrontcLayer):
+    """ScatterND (``axis`` -1) or ScatterElements (``axis`` >= 0, its element indices made full index
+    tuples) -> tf.tensor_scatter_nd_update / add / max / min; negative indices wrapped."""
+
+    def __init__(self, axis: int = -1, reduction: str = "none", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.axis, self.reduction = int(axis), reduction
+
+    def call(self, inputs: Any) -> Any:
+        x, index, updates = inputs
+        index = tf.cast(index, tf.int64)
+        if self.axis >= 0:
+            index = tf.where(index < 0, index + int(x.shape[self.axis]), index)
+            grid = tf.meshgrid(*[tf.range(d, dtype=tf.int64) for d in index.shape], indexing="ij")
+            grid[self.axis] = index
+            index = tf.stack(grid, axis=-1)
+        else:
+            dims = tf.constant([int(d) for d in x.shape[:index.shape[-1]]], tf.int64)
+            index = tf.where(index < 0, index + dims, index)
+        return TF_SCATTER[self.reduction](x, index, updates)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "axis": self.axis, "reduction": self.reduction}
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class GatherND(FrontcLayer):
+    """tf.gather_nd with ``batch_dims`` (negative indices wrapped)."""
+
+    def __init__(self, batch_dims: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.batch_dims = int(batch_dims)
+
+    def call(self, inputs: Any) -> Any:
+        x, index = inputs[0], tf.cast(inputs[1], tf.int64)
+        b = self.batch_dims
+        dims = tf.constant([int(d) for d in x.shape[b:b + index.shape[-1]]], tf.int64)
+        return tf.gather_nd(x, tf.where(index < 0, index + dims, index), batch_dims=b)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "batch_dims": self.batch_dims}

@@ -213,3 +213,29 @@ def depth_to_space(node: OnnxNode, ctx: Context) -> Value:
 def space_to_depth(node: OnnxNode, ctx: Context) -> Value:
     """ONNX SpaceToDepth."""
     return ctx.emit(node, "SpaceToDepth", [ctx.x(node, 0)], {"blocksize": node.attrs["blocksize"]})
+
+
+@REGISTRY.register("GatherElements", since=11)
+def gather_elements(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX GatherElements."""
+    return ctx.emit(node, "GatherElements", [ctx.x(node, 0), ctx.x(node, 1)], {"axis": node.attr("axis", 0)})
+
+
+@REGISTRY.register("GatherND", since=11)
+def gather_nd(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX GatherND (batch_dims from opset 12)."""
+    return ctx.emit(node, "GatherND", [ctx.x(node, 0), ctx.x(node, 1)], {"batch_dims": node.attr("batch_dims", 0)})
+
+
+@REGISTRY.register("ScatterND", since=11)
+def scatter_nd(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX ScatterND (reduction from opset 16)."""
+    return ctx.emit(node, "ScatterND", [ctx.x(node, i) for i in range(3)],
+                    {"reduction": node.attr("reduction", "none")})
+
+
+@REGISTRY.register("ScatterElements", since=11)
+def scatter_elements(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX ScatterElements (reduction from opset 16)."""
+    return ctx.emit(node, "ScatterElements", [ctx.x(node, i) for i in range(3)],
+                    {"axis": node.attr("axis", 0), "reduction": node.attr("reduction", "none")})

@@ -122,3 +122,52 @@ def space_to_depth(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
     n, c, h, w = x.shape
     y = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
     return np.ascontiguousarray(y.reshape(n, c * b * b, h // b, w // b))
+
+
+@kernel("GatherElements")
+def gather_elements(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, idx = ins
+    axis = a["axis"] % x.ndim
+    index = np.where(idx < 0, idx + x.shape[axis], idx)
+    sliced = x[tuple(slice(0, d) if k != axis else slice(None) for k, d in enumerate(idx.shape))]
+    return np.ascontiguousarray(np.take_along_axis(sliced, index, axis=axis))
+
+
+_AT = {"add": np.add.at, "mul": np.multiply.at, "max": np.maximum.at, "min": np.minimum.at}
+
+
+def _scatter(out: np.ndarray, where: tuple, updates: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "none":
+        out[where] = updates
+    else:
+        _AT[reduction](out, where, updates)
+    return out
+
+
+@kernel("GatherND")
+def gather_nd(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, idx = ins
+    b = a["batch_dims"]
+    batch = int(np.prod(idx.shape[:b]))
+    xs = x.reshape(batch, *x.shape[b:])
+    flat = idx.reshape(batch, -1, idx.shape[-1])
+    rows = [xs[n][tuple(np.moveaxis(flat[n], -1, 0))] for n in range(batch)]
+    return np.ascontiguousarray(np.stack(rows).reshape(idx.shape[:-1] + x.shape[b + idx.shape[-1]:]))
+
+
+@kernel("ScatterND")
+def scatter_nd(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, idx, updates = ins
+    k = idx.shape[-1]
+    flat = idx.reshape(-1, k)
+    where = tuple(np.where(c < 0, c + x.shape[i], c) for i, c in enumerate(flat.T))
+    return _scatter(x.copy(), where, updates.reshape(flat.shape[0], *x.shape[k:]), a["reduction"])
+
+
+@kernel("ScatterElements")
+def scatter_elements(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x, idx, updates = ins
+    axis = a["axis"] % x.ndim
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[axis] = np.where(idx < 0, idx + x.shape[axis], idx)
+    return _scatter(x.copy(), tuple(np.broadcast_arrays(*grid)), updates, a["reduction"])

@@ -244,3 +244,51 @@ def depth_to_space(ins: Ins, a: dict[str, Any]):
 def space_to_depth(ins: Ins, a: dict[str, Any]):
     """Moves spatial blocks into channels (YOLO reorg)."""
     return _block(ins, a, False)
+
+
+@register_op("GatherElements", ["X", "indices"], {"axis": AttrSpec("int", 0)}, family="tensor")
+def gather_elements(ins: Ins, a: dict[str, Any]):
+    """out[i][j][k] = X[indices[i][j][k]][j][k] along ``axis`` (negative indices count from the end);
+    the output has the indices' shape."""
+    x, idx = need(ins, 0, "X"), need(ins, 1, "indices")
+    require(idx.dtype in ("int32", "int64"), f"GatherElements indices must be int32/int64, got {idx.dtype}")
+    axis = norm_axis(a["axis"], x.rank)
+    require(idx.rank == x.rank and all(i <= d for k, (i, d) in enumerate(zip(idx.shape, x.shape)) if k != axis),
+            f"GatherElements indices {idx.shape} do not fit X{x.shape} off axis {axis}")
+    return [(idx.shape, x.dtype)]
+
+
+REDUCTIONS = ("none", "add", "mul", "max", "min")
+
+
+@register_op("GatherND", ["X", "indices"], {"batch_dims": AttrSpec("int", 0)}, family="tensor")
+def gather_nd(ins: Ins, a: dict[str, Any]):
+    """Slices of X at the index tuples in the last axis of ``indices`` (after ``batch_dims`` shared axes)."""
+    x, idx = need(ins, 0, "X"), need(ins, 1, "indices")
+    b = a["batch_dims"]
+    require(idx.dtype == "int64" and idx.rank >= 1 and 0 <= b < min(x.rank, idx.rank)
+            and x.shape[:b] == idx.shape[:b] and b + idx.shape[-1] <= x.rank,
+            f"GatherND indices {idx.dtype}{idx.shape} (batch_dims {b}) do not fit X{x.shape}")
+    return [(idx.shape[:-1] + x.shape[b + idx.shape[-1]:], x.dtype)]
+
+
+@register_op("ScatterND", ["X", "indices", "updates"], {"reduction": AttrSpec("str", "none", REDUCTIONS)},
+             family="tensor")
+def scatter_nd(ins: Ins, a: dict[str, Any]):
+    """A copy of X whose slices at the index tuples of ``indices`` are set to (or reduced with) ``updates``."""
+    x, idx, upd = need(ins, 0, "X"), need(ins, 1, "indices"), need(ins, 2, "updates")
+    k = idx.shape[-1] if idx.rank else 0
+    require(idx.dtype == "int64" and idx.rank >= 1 and k <= x.rank and upd.shape == idx.shape[:-1] + x.shape[k:],
+            f"ScatterND indices {idx.shape} and updates {upd.shape} do not fit X{x.shape}")
+    return [(x.shape, x.dtype)]
+
+
+@register_op("ScatterElements", ["X", "indices", "updates"],
+             {"axis": AttrSpec("int", 0), "reduction": AttrSpec("str", "none", REDUCTIONS)}, family="tensor")
+def scatter_elements(ins: Ins, a: dict[str, Any]):
+    """A copy of X with X[..indices[i][j]..] (along ``axis``) set to (or reduced with) updates[i][j]."""
+    x, idx, upd = need(ins, 0, "X"), need(ins, 1, "indices"), need(ins, 2, "updates")
+    norm_axis(a["axis"], x.rank)
+    require(idx.dtype in ("int32", "int64") and idx.shape == upd.shape and idx.rank == x.rank,
+            f"ScatterElements indices {idx.shape} and updates {upd.shape} do not fit X{x.shape}")
+    return [(x.shape, x.dtype)]

@@ -117,3 +117,22 @@ def test_recurrent_sequence_lens(op, direction):
 def test_attention(mask):
     ins = [(2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 7)] + ([randn(2, 1, 1, 6, seed=3)] if mask else [])
     check(single("Attention", ins, {"scale": 0.25}), linear=True)
+
+
+@io_layouts
+def test_gather_elements(channels_last_io):
+    index = np.random.default_rng(0).integers(-4, 4, (2, 3, 2, 5))
+    check(single("GatherElements", [X, index], {"axis": 2}), channels_last_io=channels_last_io)
+
+
+@pytest.mark.parametrize("reduction", ["none", "add", "max", "min"])
+def test_scatter_and_gather_nd(reduction):
+    nd = np.array([[0, 1], [2, 3]] if reduction == "none" else [[0, 1], [2, -1], [0, 1]])
+    check(single("ScatterND", [(3, 4, 5), nd, randn(len(nd), 5, seed=1)], {"reduction": reduction}))
+    index = np.random.default_rng(0).integers(-4, 4, (3, 2, 5))
+    if reduction == "none":
+        index = np.stack([np.random.default_rng(i).permutation(4)[:2] for i in range(15)]).reshape(3, 5, 2)
+        index = index.transpose(0, 2, 1)
+    check(single("ScatterElements", [(3, 4, 5), index, randn(3, 2, 5, seed=3)],
+                 {"axis": 1, "reduction": reduction}))
+    check(single("GatherND", [(3, 4, 5), np.array([[[1, 2]], [[0, 0]], [[3, -1]]])], {"batch_dims": 1}))

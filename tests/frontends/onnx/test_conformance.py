@@ -18,7 +18,7 @@ OPS = ("LayerNormalization", "Gelu", "Erf", "MatMul", "Softmax", "LogSoftmax", "
        "GroupNormalization", "InstanceNormalization", "LSTM", "GRU", "RNN", "DepthToSpace", "SpaceToDepth",
        "Pad", "Mod")
 ALLOWED = ("must be a constant", "element type STRING", "peepholes", "is outside the supported range 7..")
-PASS_FLOOR = 639  # measured; raise it when more cases pass
+PASS_FLOOR = 674  # measured; raise it when more cases pass
 
 
 @functools.cache

@@ -155,3 +155,110 @@ class Pad(nn.Module):
 def pad(node: Node, ctx: LayerContext) -> nn.Module:
     """Pad -> F.pad (constant, reflect, replicate for 'edge'); negative pads crop first."""
     return Pad(list(ctx.attrs["pads"]), ctx.attrs["mode"], ctx.attrs["value"])
+
+
+class GatherElements(nn.Module):
+    """torch.gather along ``dim`` (negative indices made positive first; X cut to the indices' extent
+    off the axis, as the IR allows smaller indices)."""
+
+    def __init__(self, dim: int, extent: tuple[int, ...]) -> None:
+        super().__init__()
+        self.dim, self.extent = dim, extent
+
+    def forward(self, x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+        index = torch.where(index < 0, index + x.shape[self.dim], index).long()
+        x = x[tuple(slice(None) if k == self.dim else slice(0, d) for k, d in enumerate(self.extent))]
+        return torch.gather(x, self.dim, index)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+@layer("GatherElements")
+def gather_elements(node: Node, ctx: LayerContext) -> nn.Module:
+    """GatherElements -> torch.gather."""
+    return GatherElements(norm_axis(ctx.attrs["axis"], len(ctx.shape(0))), ctx.shape(1))
+
+
+TORCH_REDUCE = {"add": "sum", "mul": "prod", "max": "amax", "min": "amin"}
+
+
+class GatherND(nn.Module):
+    """GatherND: advanced indexing per batch entry (``batch_dims`` leading axes shared)."""
+
+    def __init__(self, batch_dims: int, out_shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self.batch_dims, self.out_shape = batch_dims, out_shape
+
+    def forward(self, x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+        b, k = self.batch_dims, index.shape[-1]
+        batch = 1
+        for d in index.shape[:b]:
+            batch *= d
+        xs = x.reshape(batch, *x.shape[b:])
+        flat = index.reshape(batch, -1, k)
+        rows = [xs[n][tuple(flat[n, :, j] for j in range(k))] for n in range(batch)]
+        return torch.stack(rows).reshape(self.out_shape)
+
+
+class ScatterND(nn.Module):
+    """ScatterND as scatter / scatter_reduce (include_self) over X viewed as (indexed positions, rest)."""
+
+    def __init__(self, reduction: str) -> None:
+        super().__init__()
+        self.reduction = reduction
+
+    def forward(self, x: torch.Tensor, index: torch.Tensor, updates: torch.Tensor) -> torch.Tensor:
+        k = index.shape[-1]
+        flat = index.reshape(-1, k)
+        dims = torch.tensor(x.shape[:k], device=x.device)
+        flat = torch.where(flat < 0, flat + dims, flat)
+        linear = torch.zeros(flat.shape[0], dtype=torch.int64, device=x.device)
+        for j in range(k):
+            linear = linear * x.shape[j] + flat[:, j]
+        table = x.reshape(-1, *x.shape[k:]).flatten(1) if k < x.dim() else x.reshape(-1, 1)
+        values = updates.reshape(flat.shape[0], -1)
+        where = linear[:, None].expand_as(values)
+        if self.reduction == "none":
+            out = table.scatter(0, where, values)
+        else:
+            out = table.scatter_reduce(0, where, values, TORCH_REDUCE[self.reduction], include_self=True)
+        return out.reshape(x.shape)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction}"
+
+
+class ScatterElements(nn.Module):
+    """ScatterElements -> Tensor.scatter / scatter_reduce (include_self) along ``dim``."""
+
+    def __init__(self, dim: int, reduction: str) -> None:
+        super().__init__()
+        self.dim, self.reduction = dim, reduction
+
+    def forward(self, x: torch.Tensor, index: torch.Tensor, updates: torch.Tensor) -> torch.Tensor:
+        index = torch.where(index < 0, index + x.shape[self.dim], index).long()
+        if self.reduction == "none":
+            return x.scatter(self.dim, index, updates)
+        return x.scatter_reduce(self.dim, index, updates, TORCH_REDUCE[self.reduction], include_self=True)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, reduction={self.reduction}"
+
+
+@layer("GatherND")
+def gather_nd(node: Node, ctx: LayerContext) -> nn.Module:
+    """GatherND -> advanced indexing."""
+    return GatherND(ctx.attrs["batch_dims"], ctx.out_shape)
+
+
+@layer("ScatterND")
+def scatter_nd(node: Node, ctx: LayerContext) -> nn.Module:
+    """ScatterND -> scatter / scatter_reduce."""
+    return ScatterND(ctx.attrs["reduction"])
+
+
+@layer("ScatterElements")
+def scatter_elements(node: Node, ctx: LayerContext) -> nn.Module:
+    """ScatterElements -> scatter / scatter_reduce."""
+    return ScatterElements(norm_axis(ctx.attrs["axis"], len(ctx.shape(0))), ctx.attrs["reduction"])
