@@ -208,7 +208,7 @@ def run(args: argparse.Namespace) -> list[dict]:
                 train(model, data, args.sparse_epochs, lr=0.01, seed=args.seed, after_backward=prune.prepare,
                       after_step=prune.prune, progress=f"{model_name} {pattern} {rate}%")
                 seconds = time.perf_counter() - start
-                tag = f"{model_name}_{pattern.replace(':', 'of')}_sp{rate:g}"
+                tag = f"{model_name}_{pattern.replace(':', 'of')}_{rate:g}"
                 measured = compile_and_measure(model, prune.patterns(), out, tag, args.force)
                 record(model_name, "frontc Prune", pattern, rate, evaluate(model, data.test_x, data.test_y), seconds,
                        measured, dense_top1, unmasked(model, prune.masks()), tag)
@@ -217,7 +217,7 @@ def run(args: argparse.Namespace) -> list[dict]:
                 start = time.perf_counter()
                 masks = torch_prune_run(model, data, rate, args, steps)
                 seconds = time.perf_counter() - start
-                tag = f"{model_name}_torchprune_sp{rate:g}"
+                tag = f"{model_name}_torchprune_{rate:g}"
                 measured = compile_and_measure(model, {}, out, tag, args.force)
                 record(model_name, "torch.nn.utils.prune", "global", rate, evaluate(model, data.test_x, data.test_y),
                        seconds, measured, dense_top1, unmasked(model, masks), tag)
