@@ -17,13 +17,13 @@ from frontc.passes.flows import build_passes, get_flow, register_flow, register_
 from frontc.passes.fusion import FuseActivation, FusePad, FuseResidual
 from frontc.passes.layout import CancelTransposes, MergeReshapes
 from frontc.passes.scale_shift import FoldInputScale, FoldOutputScaleShift
-from frontc.passes.transformer import FuseAttention, FuseGelu, FuseLayerNorm
+from frontc.passes.transformer import FuseAttention, FuseGelu, FuseGeluTanh, FuseLayerNorm
 
 MAX_ROUNDS = 20
 
 
 RECONSTRUCT_PASSES = (RemoveIdentity, FoldConstants, GemmToDense, DenseBiasAdd, ReshapeToFlatten,
-                      CanonicalActivations, FuseLayerNorm, FuseGelu, EliminateDeadCode)
+                      CanonicalActivations, FuseLayerNorm, FuseGelu, FuseGeluTanh, EliminateDeadCode)
 CMODEL_PASSES = (FoldBatchNorm, BatchNormToScaleShift, FoldOutputScaleShift, FoldInputScale, FusePad,
                  FuseResidual, FuseActivation, FuseAttention, CancelTransposes, MergeReshapes)
 for _cls in dict.fromkeys((*RECONSTRUCT_PASSES, *CMODEL_PASSES)):

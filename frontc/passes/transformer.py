@@ -105,6 +105,28 @@ def _affine(graph: Graph, tensor: str, shape: tuple[int, ...]) -> np.ndarray | N
     return np.ascontiguousarray(np.broadcast_to(padded, shape))
 
 
+def _gelu_tail(graph: Graph, node: Node, x: str) -> list[Node] | None:
+    """After the Erf / Tanh ``node``: Add 1 -> Mul x -> Mul 0.5 (the 0.5 on either side); the nodes from
+    ``node`` on (the Mul 0.5 * x first when it is applied to x), or None."""
+    add = _next(graph, node, "Add")
+    if add is None or _scalar(graph, _other(add, node.outputs[0])) != 1.0:
+        return None
+    mul = _next(graph, add, "Mul")
+    if mul is None:
+        return None
+    factor = _other(mul, add.outputs[0])
+    half = graph.producer(factor)
+    if factor == x:  # (x * (1 + f)) * 0.5
+        last = _next(graph, mul, "Mul")
+        if last is None or _scalar(graph, _other(last, mul.outputs[0])) != 0.5:
+            return None
+        return [node, add, mul, last]
+    if half is not None and half.op == "Mul" and x in half.inputs \
+            and _scalar(graph, _other(half, x)) == 0.5 and sole_consumer(graph, half) is mul:
+        return [half, node, add, mul]  # (0.5 * x) * (1 + f)
+    return None
+
+
 class FuseGelu(PatternPass):
     """x / sqrt(2) (or x * 1/sqrt(2)) -> Erf -> Add 1 -> Mul x -> Mul 0.5 (the 0.5 on either side) -> Gelu."""
 
@@ -120,23 +142,8 @@ class FuseGelu(PatternPass):
         want = math.sqrt(2) if scaled.op == "Div" else 1 / math.sqrt(2)
         if c is None or not math.isclose(c, want, rel_tol=1e-4):
             return None
-        add = _next(graph, node, "Add")
-        if add is None or _scalar(graph, _other(add, node.outputs[0])) != 1.0:
-            return None
-        mul = _next(graph, add, "Mul")
-        if mul is None:
-            return None
-        factor = _other(mul, add.outputs[0])
-        half = graph.producer(factor)
-        if factor == x:  # (x * (1 + erf)) * 0.5
-            last = _next(graph, mul, "Mul")
-            if last is None or _scalar(graph, _other(last, mul.outputs[0])) != 0.5:
-                return None
-            return [scaled, node, add, mul, last], x
-        if half is not None and half.op == "Mul" and x in half.inputs \
-                and _scalar(graph, _other(half, x)) == 0.5 and sole_consumer(graph, half) is mul:
-            return [half, scaled, node, add, mul], x  # (0.5 * x) * (1 + erf)
-        return None
+        tail = _gelu_tail(graph, node, x)
+        return None if tail is None else ([scaled, *tail], x)
 
     def rewrite(self, graph: Graph, node: Node, found: Any) -> None:
         chain, x = found
@@ -213,3 +220,55 @@ class FuseAttention(PatternPass):
         inputs = [q, k, v] + ([mask] if mask is not None else [])
         _replace_chain(graph, chain, "Attention", inputs, {"scale": float(scale)})
         graph.remove_unused_params()
+
+
+class FuseGeluTanh(PatternPass):
+    """x * x * x (or Pow 3) -> Mul 0.044715 -> Add x -> Mul sqrt(2/pi) -> Tanh -> Add 1 -> Mul x -> Mul 0.5
+    -> Gelu(approximate='tanh')."""
+
+    name = "fuse_gelu_tanh"
+    ops = ("Tanh",)
+
+    def match(self, graph: Graph, node: Node) -> Any | None:
+        scaled = graph.producer(node.inputs[0])
+        if scaled is None or scaled.op != "Mul" or sole_consumer(graph, scaled) is not node:
+            return None
+        inner = next((t for t in scaled.inputs if _scalar(graph, t) is None), None)
+        c = _scalar(graph, _other(scaled, inner)) if inner else None
+        total = graph.producer(inner) if inner else None
+        if c is None or not math.isclose(c, math.sqrt(2 / math.pi), rel_tol=1e-4) or total is None \
+                or total.op != "Add" or sole_consumer(graph, total) is not scaled:
+            return None
+        for x in total.inputs:
+            cubic = graph.producer(_other(total, x))
+            chain = _cubic_term(graph, cubic, x)
+            if chain is not None and sole_consumer(graph, cubic) is total:
+                tail = _gelu_tail(graph, node, x)
+                if tail is not None:
+                    return [*chain, total, scaled, *tail], x
+        return None
+
+    def rewrite(self, graph: Graph, node: Node, found: Any) -> None:
+        chain, x = found
+        _replace_chain(graph, chain, "Gelu", [x], {"approximate": "tanh"})
+        graph.remove_unused_params()
+
+
+def _cubic_term(graph: Graph, node: Node | None, x: str) -> list[Node] | None:
+    """The nodes of 0.044715 * x^3 (x * x * x in any order, or Pow(x, 3)), or None."""
+    if node is None or node.op != "Mul":
+        return None
+    cube_name = next((t for t in node.inputs if _scalar(graph, t) is None), None)
+    c = _scalar(graph, _other(node, cube_name)) if cube_name else None
+    cube = graph.producer(cube_name) if cube_name else None
+    if c is None or not math.isclose(c, 0.044715, rel_tol=1e-4) or cube is None \
+            or sole_consumer(graph, cube) is not node:
+        return None
+    if cube.op == "Pow" and cube.inputs[0] == x and _scalar(graph, cube.inputs[1]) == 3.0:
+        return [cube, node]
+    if cube.op != "Mul" or x not in cube.inputs:
+        return None
+    square = graph.producer(_other(cube, x))
+    if square is None or square.op != "Mul" or square.inputs != [x, x] or sole_consumer(graph, square) is not cube:
+        return None
+    return [square, cube, node]

@@ -64,6 +64,10 @@ CASES: dict[str, tuple[str, tuple[int, ...], dict[str, Any], dict[int, tuple[int
     "depth_to_space": ("DepthToSpace", (1, 8, 2, 3), {"blocksize": 2}, {}),
     "space_to_depth": ("SpaceToDepth", (1, 2, 4, 6), {"blocksize": 2}, {}),
     "tile": ("Tile", (2, 3), {"repeats": [2, 1]}, {}),
+    "resize_nearest": ("Resize", (1, 2, 3, 4), {"mode": "nearest", "scales": [1.0, 1.0, 2.0, 2.0]}, {}),
+    "resize_linear": ("Resize", (1, 2, 3, 4), {"mode": "linear", "sizes": [1, 2, 7, 5]}, {}),
+    "resize_linear_corners": ("Resize", (1, 2, 3, 4), {"mode": "linear", "scales": [1.0, 1.0, 2.0, 2.0],
+                                                        "coordinate_transformation_mode": "align_corners"}, {}),
 }
 
 

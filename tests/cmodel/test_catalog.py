@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import frontc
-from frontc.catalog.registry import all_cases
+from frontc.catalog.registry import SEQUENCE_CASES, all_cases
 from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import FrontcError
@@ -16,8 +16,10 @@ from frontc.passes import run_pipeline
 from tests.cmodel.helpers import built, quantized
 
 QUICK = {"flatten_dense", "light_squeezenet"}
+# the sequence cases (integer ids, several inputs, LSTM/Attention...) are not quantized by this path yet
 CASES = [pytest.param(fw, name, factory, id=f"{fw}-{name}",
-                      marks=() if name in QUICK else pytest.mark.slow) for fw, name, factory in all_cases()]
+                      marks=() if name in QUICK else pytest.mark.slow) for fw, name, factory in all_cases()
+         if (fw, name) not in SEQUENCE_CASES]
 
 
 def fused(factory):

@@ -13,7 +13,7 @@ import torch
 
 import frontc
 from frontc.compiler import compile_graph
-from frontc.passes.transformer import FuseAttention, FuseGelu, FuseLayerNorm
+from frontc.passes.transformer import FuseAttention, FuseGelu, FuseGeluTanh, FuseLayerNorm
 from tests.passes.util import Net, apply, ops
 
 
@@ -122,3 +122,32 @@ def test_bert_cmodel_has_one_attention_node_per_layer() -> None:
     assert "Attention" not in ops(result.reconstruct)
     got = frontc.run(result.cmodel, case.feeds)[result.cmodel.outputs[0]]
     assert np.abs(got - case.reference[0]).max() <= 1e-5 * np.abs(case.reference[0]).max()
+
+
+def test_fuse_gelu_tanh_with_pow() -> None:
+    n = Net((2, 7))
+    b, x = n.b, n.x
+    cube = n.add("Pow", [x, b.param("three", np.float32(3))], name="cube")
+    inner = n.add("Add", [x, n.add("Mul", [cube, b.param("c", np.float32(0.044715))], name="cubic")], name="inner")
+    t = n.add("Tanh", [n.add("Mul", [b.param("k", np.float32(math.sqrt(2 / math.pi))), inner], name="scaled")],
+              name="tanh")
+    y = n.add("Mul", [n.add("Mul", [x, n.add("Add", [t, b.param("one", np.float32(1))], name="one_plus")],
+                            name="x_times"), b.param("half", np.float32(0.5))], name="y")
+    after, changes = apply(n.finish(y), FuseGeluTanh())
+    assert changes == 1 and ops(after) == ["Gelu"] and after.nodes[0].attrs == {"approximate": "tanh"}
+
+
+def test_torch_onnx_tanh_gelu_export_is_fused() -> None:
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(torch.nn.GELU(approximate="tanh"), (torch.randn(2, 5),), buffer, dynamo=False,
+                          opset_version=17)
+    graph = frontc.load(onnx.load_from_string(buffer.getvalue()), "onnx")
+    assert "Tanh" in ops(graph)
+    result = compile_graph(graph, debug=True)
+    assert ops(result.reconstruct) == ["Gelu"]
+    x = np.random.default_rng(0).standard_normal((2, 5)).astype(np.float32) * 3
+    reference = torch.nn.functional.gelu(torch.from_numpy(x), approximate="tanh").numpy()
+    got = frontc.run(result.reconstruct, {graph.input_names[0]: x})[result.reconstruct.outputs[0]]
+    assert np.abs(got - reference).max() <= 1e-6 * max(1.0, np.abs(reference).max())

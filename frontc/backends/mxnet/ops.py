@@ -297,3 +297,26 @@ def broadcast(node: Node, b: SymbolBuilder) -> None:
         b.out("broadcast_to", [b.entry(node.inputs[0])], shape=b.shape(node.outputs[0]))
     else:
         b.out("tile", [b.entry(node.inputs[0])], reps=b.attrs["repeats"])
+
+
+@emitter("Resize")
+def resize(node: Node, b: SymbolBuilder) -> None:
+    """4-d Resize of H and W: nearest by an integer factor -> UpSampling; linear with half_pixel or
+    align_corners -> contrib.BilinearResize2D to the output size."""
+    a = b.attrs
+    n, c, h, w = b.shape(node.inputs[0])
+    out = b.shape(node.outputs[0])
+    if len(out) != 4 or out[:2] != (n, c):
+        raise b.unsupported("a resize of other axes than H and W of a 4-d tensor")
+    fy, fx = out[2] / h, out[3] / w
+    x = b.entry(node.inputs[0])
+    if a["mode"] == "nearest" and fy == fx and fy.is_integer() and a["coordinate_transformation_mode"] in (
+            "half_pixel", "asymmetric", "pytorch_half_pixel") and a["nearest_mode"] in ("round_prefer_floor", "floor"):
+        b.out("UpSampling", [x], scale=int(fy), sample_type="nearest", num_args=1)
+    elif a["mode"] == "linear" and a["coordinate_transformation_mode"] in ("half_pixel", "pytorch_half_pixel",
+                                                                         "align_corners"):
+        b.out("_contrib_BilinearResize2D", [x], height=out[2], width=out[3],
+              align_corners=a["coordinate_transformation_mode"] == "align_corners")
+    else:
+        raise b.unsupported(f"{a['mode']} resize with {a['coordinate_transformation_mode']} coordinates "
+                            f"by {fy:g} x {fx:g}")
