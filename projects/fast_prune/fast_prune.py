@@ -212,7 +212,8 @@ def run(args: argparse.Namespace) -> list[dict]:
                 seconds = time.perf_counter() - start
                 tag = f"{model_name}_{pattern.replace(':', 'of')}_{rate:g}"
                 measured = compile_and_measure(model, prune.patterns(), out, tag, args.force)
-                record(model_name, "frontc Prune", pattern, rate, evaluate(model, data.test_x, data.test_y), seconds,
+                pruner = "frontc Prune (global)" if prune.scope == "global" else "frontc Prune"
+                record(model_name, pruner, pattern, rate, evaluate(model, data.test_x, data.test_y), seconds,
                        measured, dense_top1, unmasked(model, prune.masks()), tag)
             if pattern == "unstructured" and rate in baseline_rates:
                 model = copy.deepcopy(dense)
