@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sparse-epochs", type=int, default=2, help="epochs of each sparse run (default 2)")
     parser.add_argument("--frequency", type=int, default=25, help="steps between mask updates (default 25)")
     parser.add_argument("--schedule", default="polynomial", help="constant, linear or polynomial (default)")
+    parser.add_argument("--scope", choices=("layer", "global"), default="layer",
+                        help="unstructured sparsity per layer (default) or by one global threshold")
     parser.add_argument("--runs", help="comma-separated PATTERN@RATE, e.g. unstructured@90,2:4@50 (default: all)")
     parser.add_argument("--torch-prune-rates", default="90",
                         help="comma-separated unstructured rates that also run the torch.nn.utils.prune baseline "
@@ -203,14 +205,15 @@ def run(args: argparse.Namespace) -> list[dict]:
             if not args.baseline_only:
                 model = copy.deepcopy(dense)
                 prune = Prune(model, 0, steps, args.frequency, _prune_dict(model, rate), schedule=args.schedule,
-                              pattern=pattern)
+                              pattern=pattern, scope=args.scope if pattern == "unstructured" else "layer")
                 start = time.perf_counter()
                 train(model, data, args.sparse_epochs, lr=0.01, seed=args.seed, after_backward=prune.prepare,
                       after_step=prune.prune, progress=f"{model_name} {pattern} {rate}%")
                 seconds = time.perf_counter() - start
                 tag = f"{model_name}_{pattern.replace(':', 'of')}_{rate:g}"
                 measured = compile_and_measure(model, prune.patterns(), out, tag, args.force)
-                record(model_name, "frontc Prune", pattern, rate, evaluate(model, data.test_x, data.test_y), seconds,
+                pruner = "frontc Prune (global)" if prune.scope == "global" else "frontc Prune"
+                record(model_name, pruner, pattern, rate, evaluate(model, data.test_x, data.test_y), seconds,
                        measured, dense_top1, unmasked(model, prune.masks()), tag)
             if pattern == "unstructured" and rate in baseline_rates:
                 model = copy.deepcopy(dense)
