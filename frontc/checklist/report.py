@@ -117,7 +117,7 @@ def card(report, ctx: Context) -> dict[str, Any] | None:
         return None
     version = version_name(f["date"], f["sparsity"], f["input_shape"]) if sparse.ok else ORIGINAL
     perf = f["perf"]
-    return {"model": f["model"].replace(":", "_"), "domain": src["domain"], "task": src["task"],
+    return {"model": f["model"], "domain": src["domain"], "task": src["task"],
             "framework": src["framework"], "input_shape": f["input_shape"], "preprocessing": src["preprocessing"],
             "accuracy": {"float": _number(f["top1"]),
                          "quantized": {pair: _number(r.get("top1")) for pair, r in f["quant"].items()}},

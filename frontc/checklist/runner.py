@@ -91,11 +91,11 @@ def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESH
         if spec.number == 1 and step.ok is False:  # a bad model or config: an error (exit 2), no report
             bar.close()
             raise FrontcError(step.reason)
-        if spec.number == 1:
-            ctx.model = step.data.get("model", ctx.model)
+        if step.ok and "model" in step.data:  # the zoo's name: the training record's, else step 1's
+            ctx.model = str(step.data["model"]).removesuffix(".torchscript").replace(":", "_")
         bar.update()
     bar.close()
-    report.model = report.steps["get model"].data.get("model", report.model)
+    report.model = ctx.model if report.steps["get model"].ok else report.model
     write_reports(report, ctx)
     return report
 

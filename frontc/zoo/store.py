@@ -166,14 +166,16 @@ def export(entry: Entry, dest: Path, *, overwrite: bool = False) -> Path:
 
 
 def folder_submission(folder: Path) -> tuple[dict[str, Path], dict[str, Any]]:
-    """The files and card of a checklist output folder: source/*, moffett_ir/*, *_quantization.pb, card.yaml."""
+    """The files and card of a checklist output folder: source/*, moffett_ir/*, <model>_*_quantization.pb,
+    card.yaml."""
     if not folder.is_dir():
         raise OptionError("not a folder", path=str(folder), hint="give a checklist output folder or --card")
     card = read_card(folder / CARD)
     files = {p.relative_to(folder / "source").as_posix(): p for p in sorted((folder / "source").rglob("*"))
              if p.is_file()}
     files |= {f"moffett_ir/{p.name}": p for p in sorted((folder / "moffett_ir").glob("*")) if p.is_file()}
-    files |= {p.name: p for p in sorted(folder.glob("*_quantization.pb"))}
+    model = check_name("model", card["model"])
+    files |= {p.name: p for p in sorted(folder.glob(f"{model}_*_quantization.pb"))}  # this model's only
     if not any(name.startswith("moffett_ir/") for name in files):
         raise OptionError("no moffett_ir/ files to submit", path=str(folder), hint="run the checklist's compile step")
     return files, card

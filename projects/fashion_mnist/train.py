@@ -2,7 +2,7 @@
 60k training images; report top-1 on the 10k test images; write per model a state_dict, a TorchScript
 trace, an ONNX file and a training record (frontc.models.record) into the output folder.
 
-    python projects/fashion_mnist/train.py [-o fashion_out] [--model fashion_cnn] [--epochs 4] [--force]
+    python projects/fashion_mnist/train.py [-o fashion_out] [--model fashion_cnn] [--epochs 2] [--force]
 
 Then e.g. ``frontc compile torch fashion_out/fashion_cnn.torchscript.pt --input-shape x=1,1,28,28``.
 """
@@ -25,7 +25,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-o", "--output", default="fashion_out", help="output folder (default fashion_out)")
     parser.add_argument("--model", choices=sorted(FASHION_MODELS), action="append",
                         help="model(s) to train (default: both)")
-    parser.add_argument("--epochs", type=int, default=4, help="training epochs (default 4)")
+    parser.add_argument("--epochs", type=int, default=2, help="training epochs (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the shuffling (default 0)")
     parser.add_argument("--limit", type=int, help="train on the first N images only (for quick checks)")
     parser.add_argument("--force", action="store_true", help="replace existing outputs")

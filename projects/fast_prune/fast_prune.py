@@ -35,14 +35,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-o", "--output", default="fast_prune_out", help="output folder (default fast_prune_out)")
     parser.add_argument("--model", action="append", choices=("fashion_cnn", "fashion_resnet"),
                         help="model(s) (default both)")
-    parser.add_argument("--epochs", type=int, default=4, help="dense training epochs (default 4)")
+    parser.add_argument("--epochs", type=int, default=2, help="dense training epochs (default 2)")
     parser.add_argument("--sparse-epochs", type=int, default=2, help="epochs of each sparse run (default 2)")
     parser.add_argument("--frequency", type=int, default=25, help="steps between mask updates (default 25)")
     parser.add_argument("--schedule", default="polynomial", help="constant, linear or polynomial (default)")
+    parser.add_argument("--scope", choices=("layer", "global"), default="layer",
+                        help="unstructured sparsity per layer (default) or by one global threshold")
     parser.add_argument("--runs", help="comma-separated PATTERN@RATE, e.g. unstructured@90,2:4@50 (default: all)")
     parser.add_argument("--torch-prune-rates", default="90",
                         help="comma-separated unstructured rates that also run the torch.nn.utils.prune baseline "
                         "(default 90; '' for none)")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="run only the torch.nn.utils.prune baseline of the --torch-prune-rates")
     parser.add_argument("--limit", type=int, help="train and test on the first N images (quick checks)")
     parser.add_argument("--dense", help="a folder of an earlier fast_prune or fashion_mnist/train.py run: load "
                         "its MODEL_dense.pt or MODEL.pt instead of training")
@@ -198,23 +202,25 @@ def run(args: argparse.Namespace) -> list[dict]:
         record(model_name, "-", "dense", 0.0, dense_top1, seconds, measured, dense_top1,
                unmasked(dense, {}), f"{model_name}_dense")
         for pattern, rate in runs:
-            model = copy.deepcopy(dense)
-            prune = Prune(model, 0, steps, args.frequency, _prune_dict(model, rate), schedule=args.schedule,
-                          pattern=pattern)
-            start = time.perf_counter()
-            train(model, data, args.sparse_epochs, lr=0.01, seed=args.seed, after_backward=prune.prepare,
-                  after_step=prune.prune, progress=f"{model_name} {pattern} {rate}%")
-            seconds = time.perf_counter() - start
-            tag = f"{model_name}_{pattern.replace(':', 'of')}_sp{rate:g}"
-            measured = compile_and_measure(model, prune.patterns(), out, tag, args.force)
-            record(model_name, "frontc Prune", pattern, rate, evaluate(model, data.test_x, data.test_y), seconds,
-                   measured, dense_top1, unmasked(model, prune.masks()), tag)
+            if not args.baseline_only:
+                model = copy.deepcopy(dense)
+                prune = Prune(model, 0, steps, args.frequency, _prune_dict(model, rate), schedule=args.schedule,
+                              pattern=pattern, scope=args.scope if pattern == "unstructured" else "layer")
+                start = time.perf_counter()
+                train(model, data, args.sparse_epochs, lr=0.01, seed=args.seed, after_backward=prune.prepare,
+                      after_step=prune.prune, progress=f"{model_name} {pattern} {rate}%")
+                seconds = time.perf_counter() - start
+                tag = f"{model_name}_{pattern.replace(':', 'of')}_{rate:g}"
+                measured = compile_and_measure(model, prune.patterns(), out, tag, args.force)
+                pruner = "frontc Prune (global)" if prune.scope == "global" else "frontc Prune"
+                record(model_name, pruner, pattern, rate, evaluate(model, data.test_x, data.test_y), seconds,
+                       measured, dense_top1, unmasked(model, prune.masks()), tag)
             if pattern == "unstructured" and rate in baseline_rates:
                 model = copy.deepcopy(dense)
                 start = time.perf_counter()
                 masks = torch_prune_run(model, data, rate, args, steps)
                 seconds = time.perf_counter() - start
-                tag = f"{model_name}_torchprune_sp{rate:g}"
+                tag = f"{model_name}_torchprune_{rate:g}"
                 measured = compile_and_measure(model, {}, out, tag, args.force)
                 record(model_name, "torch.nn.utils.prune", "global", rate, evaluate(model, data.test_x, data.test_y),
                        seconds, measured, dense_top1, unmasked(model, masks), tag)

@@ -1,6 +1,6 @@
 """Quantize fast_prune's compiled models (checklist step 6 on a sparse model) and measure top-1 on Fashion-MNIST.
 
-    python projects/fast_prune/quantize_sparse.py fast_prune_out/fashion_cnn_unstructured_sp90_ir [...]
+    python projects/fast_prune/quantize_sparse.py fast_prune_out/fashion_cnn_unstructured_90_ir [...]
 
 Each IR_fused_for_CModel is calibrated (KL thresholds) on the first ``--calib`` training images,
 quantized with each strategy (``null``; ``scale_shift`` per layer, the FPGA column; ``symmetry_max`` per

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> dict[str, float]:
     before = keras_top1(graph, tx, ty)
     model.compile(optimizer=keras.optimizers.SGD(args.lr, momentum=0.9, nesterov=True),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(x, y, batch_size=BATCH, epochs=args.epochs, shuffle=True, verbose="auto")
+    model.fit(x, y, batch_size=BATCH, epochs=args.epochs, shuffle=True, verbose=1 if sys.stdout.isatty() else 2)
     updated = graph.copy()
     updated.params = {**graph.params, **params_from_keras(batched, model)}
     result = compile_graph(updated)

@@ -20,11 +20,11 @@ TARGETS = "source,interpreter,torch,onnxruntime,mxnet"
 
 
 def classifier(resize: bool = False) -> onnx.ModelProto:
-    """Conv-ReLU-GlobalAvgPool-Gemm over 3x32x32 images, seeded; ``resize`` adds an upsampling MXNet lacks."""
+    """Conv-ReLU-GlobalAvgPool-Gemm over 3x32x32 images, seeded; ``resize`` adds a 1.5x upsampling MXNet lacks."""
     rng = np.random.default_rng(0)
     inits = [numpy_helper.from_array(rng.standard_normal((6, 3, 3, 3)).astype(np.float32), "w"),
              numpy_helper.from_array(rng.standard_normal((10, 6)).astype(np.float32), "fc"),
-             numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")]
+             numpy_helper.from_array(np.array([1, 1, 1.5, 1.5], np.float32), "scales")]
     nodes = [helper.make_node("Conv", ["images", "w"], ["conv"], pads=[1, 1, 1, 1], name="conv"),
              helper.make_node("Relu", ["conv"], ["relu"], name="relu")]
     last = "relu"

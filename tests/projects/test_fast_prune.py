@@ -35,9 +35,9 @@ def test_tiny_fast_prune(tmp_path, capsys) -> None:
     for row in rows[1:]:
         assert row["nnz"] < dense["nnz"] and row["sparse_mflops"] < row["dense_mflops"] == dense["dense_mflops"]
     assert (tmp_path / "fast_prune.md").read_text().count("| fashion_cnn |") == 4
-    record = read_record(tmp_path / "fashion_cnn_2of4_sp50_record.json")
+    record = read_record(tmp_path / "fashion_cnn_2of4_50_record.json")
     assert record.pattern == "2:4" and record.input_shape == [1, 1, 28, 28] and record.top1 == round(rows[3]["top1"], 2)
-    graph = frontc.load_graph(tmp_path / "fashion_cnn_2of4_sp50_ir" / "IR_fused_for_CModel_graph.json")   # lints
+    graph = frontc.load_graph(tmp_path / "fashion_cnn_2of4_50_ir" / "IR_fused_for_CModel_graph.json")   # lints
     recorded = {n.name: n.meta["sparsity"] for n in graph.nodes if "sparsity" in n.meta}
     assert len(recorded) == 3 and all(r == {"pattern": "2:4", "rate": 0.5} for r in recorded.values())
     for node in graph.nodes:

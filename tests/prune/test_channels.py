@@ -66,7 +66,8 @@ def _oracle(graph, report):
 
 
 @pytest.mark.parametrize("build, shape", [(fashion_cnn, (2, 1, 28, 28)), (fashion_resnet, (2, 1, 28, 28)),
-                                          (ConcatNet, (2, 3, 8, 8)), (mobilenet_v2, (1, 3, 32, 32))])
+                                          (ConcatNet, (2, 3, 8, 8)),
+                                          pytest.param(mobilenet_v2, (1, 3, 32, 32), marks=pytest.mark.slow)])
 def test_removal_matches_the_zeroed_original(build, shape) -> None:
     model = _randomized(build)
     graph, _ = run_pipeline(frontc.load(model, "torch", input_shapes={"x": shape}), "reconstruct")

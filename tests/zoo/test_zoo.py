@@ -35,6 +35,7 @@ def checklist_folder(tmp_path_factory):
     (folder / "source" / "tinyresnet-symbol.json").write_text('{"nodes": []}\n')
     (folder / "source" / "tinyresnet-0000.params").write_bytes(os.urandom(4096))
     (folder / "tinyresnet_symmetry_max_quantization.pb").write_bytes(os.urandom(512))
+    (folder / "oldname_symmetry_max_quantization.pb").write_bytes(os.urandom(64))  # another model's: not submitted
     (folder / "card.yaml").write_text(yaml.safe_dump(card()))
     return folder
 
