@@ -120,4 +120,7 @@ class Prune:
 
     def patterns(self) -> dict[str, dict[str, Any]]:
         """Parameter name -> {'pattern': str, 'rate': target} for recording in the IR."""
+        if self.scope == "global":   # one threshold: each layer's share is what its mask prunes
+            return {name: {"pattern": str(kind), "rate": float(1.0 - self.params.numpy_masks[name].mean())}
+                    for name, (_, kind) in self.targets.items() if name in self.params.numpy_masks}
         return {name: {"pattern": str(kind), "rate": rate} for name, (rate, kind) in self.targets.items()}

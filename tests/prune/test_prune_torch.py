@@ -108,3 +108,6 @@ def test_global_scope_prunes_by_one_threshold() -> None:
     zeros = sum(int((weights[n] == 0).sum()) for n in prune_dict)
     assert zeros == round(0.9 * total)
     assert len({round(s, 3) for s in prune.sparsity().values()}) > 1   # per-layer rates differ
+    recorded = prune.patterns()   # what the IR records: each layer's own share under the one threshold
+    for name in prune_dict:
+        assert recorded[name]["rate"] == pytest.approx(float((weights[name] == 0).float().mean()), abs=1e-7)
