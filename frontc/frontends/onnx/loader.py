@@ -121,7 +121,7 @@ def check_ops(model: Any, opset: int, where: str) -> None:
     import onnx
 
     REGISTRY.check_supported(((op_key(n), node_name(n)) for n in model.graph.node), version=opset,
-                             source=where, framework_version=f"onnx {onnx.__version__}")
+                             source=where, framework_version=onnx.__version__)
 
 
 def attributes(node: Any) -> dict[str, Any]:
