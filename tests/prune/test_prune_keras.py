@@ -2,14 +2,13 @@
 final sparsity and pattern, and the schedule's errors at construction."""
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
-
-from frontc.ir.errors import OptionError  # noqa: E402
-from frontc.prune import generate_prune_dict  # noqa: E402
-from frontc.prune.keras import PruneCallback  # noqa: E402
+from frontc.ir.errors import OptionError
+from frontc.prune import generate_prune_dict
+from frontc.prune.keras import PruneCallback
 
 
 def _model():
