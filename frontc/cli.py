@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import warnings
+from collections.abc import Callable
 
 from frontc.ir.errors import FrontcError, FrontcNote
 
@@ -159,6 +160,17 @@ def _handle(args: argparse.Namespace) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+
+
+def run_script(name: str, body: Callable[[argparse.Namespace], object], args: argparse.Namespace) -> int:
+    """A project or example script's ``body(args)`` under the CLI's contract: one-line errors with exit
+    status 2, ``interrupted`` with 130, FrontcNotes as ``note:`` lines; 0 when it returns."""
+    def handler(namespace: argparse.Namespace) -> int:
+        body(namespace)
+        return 0
+
+    args.command, args.handler = name, handler
+    return _run(args)
 
 
 if __name__ == "__main__":

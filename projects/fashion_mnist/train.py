@@ -14,7 +14,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from frontc.ir.errors import FrontcError, OptionError
+from frontc.cli import run_script
+from frontc.ir.errors import OptionError
 from frontc.models.record import TrainingRecord, write_record
 
 
@@ -71,12 +72,7 @@ def run(args: argparse.Namespace) -> list[TrainingRecord]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(parse_args(argv))
-    except FrontcError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return run_script("fashion_mnist/train", run, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from frontc.ir.errors import FrontcError, OptionError
+from frontc.cli import run_script
+from frontc.ir.errors import OptionError
 from frontc.ir.sparsity import parse_pattern
 from frontc.models.record import TrainingRecord, write_record
 from frontc.prune.prune import check_rate
@@ -254,12 +255,7 @@ def write_tables(out: Path, rows: list[dict], seconds: float, cpu_seconds: float
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(parse_args(argv))
-    except FrontcError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return run_script("fast_prune", run, parse_args(argv))
 
 
 if __name__ == "__main__":

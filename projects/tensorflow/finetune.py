@@ -17,7 +17,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from frontc.ir.errors import FrontcError, OptionError
+from frontc.cli import run_script
+from frontc.ir.errors import OptionError
 
 BATCH = 100
 
@@ -93,12 +94,7 @@ def run(args: argparse.Namespace) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(parse_args(argv))
-    except FrontcError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return run_script("tensorflow/finetune", run, parse_args(argv))
 
 
 if __name__ == "__main__":

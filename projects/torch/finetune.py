@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from frontc.ir.errors import FrontcError, OptionError
+from frontc.cli import run_script
+from frontc.ir.errors import OptionError
 
 INPUT_SHAPE = (1, 1, 28, 28)
 
@@ -78,12 +79,7 @@ def run(args: argparse.Namespace) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(parse_args(argv))
-    except FrontcError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return run_script("torch/finetune", run, parse_args(argv))
 
 
 if __name__ == "__main__":
