@@ -8,7 +8,8 @@ NaNs and infinities where expected). A few cases store their expected values rou
 digits; those pass only within the suite's own tolerance (``SUITE_RTOL``, ``SUITE_ATOL``, as
 ``onnx.backend.test.runner`` compares) and are counted apart. When frontc needs an input constant
 (axes, pads, shapes, k...) that the case feeds, the case is converted again with that input bound
-to its test value (``constants=``, as a user binds it), and counted apart. A case is *refused* when frontc
+to its test value (``constants=``, as a user binds it; for a tensor computed from inputs, the inputs
+its value depends on, not those whose shape only it reads), and counted apart. A case is *refused* when frontc
 raises one of its own errors (the reason is the message); anything else is *wrong*: a mismatch,
 or an exception that is not a FrontcError.
 """
@@ -130,12 +131,32 @@ def _convert_and_run(model: Any, data: Path, constants: dict[str, np.ndarray]) -
             graph = frontc.load(model, "onnx", constants=dict(constants))
         except ConstantRequired as exc:
             feeds = dict(zip(names, _read_tensors(data, "input")))
-            if exc.tensor not in feeds or exc.tensor in constants:
+            needed = value_sources(model, exc.tensor) & set(feeds) - set(constants)
+            if not needed:
                 raise
-            constants[exc.tensor] = feeds[exc.tensor]
+            constants.update((k, feeds[k]) for k in sorted(needed))
             continue
         feeds = dict(zip(names, _read_tensors(data, "input")))
         return graph, frontc.run(graph, {k: v for k, v in feeds.items() if k not in constants})
+
+
+SHAPE_ONLY = ("Shape", "Size")  # ops whose output depends on their input's shape, not its values
+
+
+def value_sources(model: Any, tensor: str) -> set[str]:
+    """The tensors whose values ``tensor`` depends on, through the model's nodes (not through the
+    input of Shape or Size: only its shape counts); ``tensor`` itself included."""
+    producer = {out: node for node in model.graph.node for out in node.output if out}
+    seen, todo = set(), [tensor]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        node = producer.get(name)
+        if node is not None and node.op_type not in SHAPE_ONLY:
+            todo.extend(i for i in node.input if i)
+    return seen
 
 
 def reason_kind(reason: str) -> str:
