@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
+from frontc.cmodel import requant
 from frontc.cmodel.context import LayerContext, window_range
-from frontc.quant.annotations import TensorQuant
-from frontc.quant.integer import _clamp_bounds
+from frontc.cmodel.requant import epilogue
 
 WEIGHTED = ("Conv", "ConvTranspose", "Dense")
 BLOCK = 4  # output channels computed together (one input row, four weight rows)
@@ -33,13 +33,19 @@ def row_plan(ctx: LayerContext) -> tuple[int, int, str]:
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     k = w.shape[1]
     bias = np.abs(ctx.param(2)).max(initial=0) if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else 0
-    bound = (k + 63) // 64 * 64 * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
+    bound = _padded(k) * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
     x = ctx.dtypes[ctx.node.inputs[0]]
     depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1
     int8 = x == "int8" and ctx.param(1).dtype == np.int8 and acc_type(ctx) == "int32_t"
     if int8 and not depthwise and bound < 2**31:
-        return 128, (k + 63) // 64 * 64, "uint8_t"
+        return 128, _padded(k), "uint8_t"
     return 0, k, ctx.ctype(ctx.node.inputs[0])
+
+
+def _padded(k: int) -> int:
+    """K rounded up to whole vectors: 64 bytes, or 16/32 for short rows (1x1 convs of few channels)."""
+    step = 16 if k <= 16 else 32 if k <= 32 else 64
+    return (k + step - 1) // step * step
 
 
 def _weight_rows(ctx: LayerContext) -> str:
@@ -58,39 +64,6 @@ def _bias(ctx: LayerContext) -> np.ndarray | None:
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     bias = ctx.param(2).astype(np.int64) if has else np.zeros(w.shape[0], np.int64)
     return bias - offset * w.sum(axis=1)
-
-
-def epilogue(ctx: LayerContext, acc: str, ch: str, index: str, channels: int) -> str:
-    """Statements storing the requantized ``acc`` of channel ``ch`` into ``y[index]``."""
-    nq, node = ctx.quant, ctx.node
-    residual = node.op == "Conv" and len(node.inputs) > 3 and node.inputs[3]
-    lines = []
-
-    def scaled(key: str, var: str) -> None:
-        m, n = ctx.per_channel(nq[key], channels)
-        term = f"(int64_t){acc} * {m}[{ch}]"
-        if residual:
-            mr, _ = ctx.per_channel(nq[f"{key}_residual"], channels)
-            term += f" + (int64_t)res[{index}] * {mr}[{ch}]"
-        lines.append(f"{var} = cm_shift({term}, {n}[{ch}]);")
-
-    lines.append("{ int64_t v;")
-    scaled("requant", "v")
-    if "negative" in nq:
-        lines.append("if (v < 0) {")
-        scaled("negative", "v")
-        lines.append("}")
-    out = ctx.out()
-    if "lut" in nq:
-        pre = TensorQuant.from_meta(nq["pre"])
-        table = ctx.blob.add(np.asarray(nq["lut"]["table"]), ctx.dtypes[node.outputs[0]])
-        offset = int(nq["lut"]["offset"])
-        lines.append(f"y[{index}] = {table}[cm_clamp(v, {pre.qmin}, {pre.qmax}) + {offset}];")
-    else:
-        a = ctx.attrs
-        lo, hi = _clamp_bounds(a["activation"], list(a["activation_params"]), out)
-        lines.append(f"y[{index}] = ({ctx.ctype(node.outputs[0])})cm_clamp(v + {int(out.zero_point)}, {lo}, {hi});")
-    return "\n".join(lines) + " }"
 
 
 def _pointers(ctx: LayerContext) -> list[str]:
@@ -136,7 +109,7 @@ def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
     dots += " ".join(f"tile[{b}][q] = acc{b};" for b in range(BLOCK))
     single = (f"{at} acc = {init.replace('m + b', 'm')};\nfor (k = 0; k < K; k++) acc += ({at})w[(size_t)m * K + k]"
               f" * row[k];\ntile[0][q] = acc;")
-    store = epilogue(ctx, "tile[b][q]", "m + b", "((size_t)n * M + m + b) * P + p0 + q", channels)
+    store = requant.run(ctx, "m + b", "pn", "tile[b]", "((size_t)n * M + m + b) * P + p0", channels)
     return f"""{{ int p0, q, b, pn;
   {at} tile[{BLOCK}][{TILE}];
   for (p0 = 0; p0 < P; p0 += {TILE}) {{
@@ -152,7 +125,7 @@ def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
         b = 1;
       }}
       {{ int nb = b;
-        for (b = 0; b < nb; b++) for (q = 0; q < pn; q++) {store}
+        for (b = 0; b < nb; b++) {store}
         b = nb; }}
     }}
   }}
@@ -234,8 +207,7 @@ for (n = 0; n < N; n++) for (m = 0; m < M; m++) {{
         for (ow = lo; ow < hi; ow++) acc[ow] += wv * xr[ow * SW - t];
       }}
     }}
-    for (ow = 0; ow < OW; ow++)
-      {epilogue(ctx, "acc[ow]", "m", "(((size_t)n * M + m) * OH + oh) * OW + ow", channels)}
+    {requant.run(ctx, "m", "OW", "acc", "(((size_t)n * M + m) * OH + oh) * OW", channels)}
   }}
 }}"""
 
