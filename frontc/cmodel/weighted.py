@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from frontc.cmodel import requant
+from frontc.cmodel import depthwise, requant
 from frontc.cmodel.context import LayerContext, window_range
 from frontc.cmodel.requant import epilogue
 
@@ -132,10 +132,11 @@ def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
 }}"""
 
 
-def conv(ctx: LayerContext) -> str:
+def geometry(ctx: LayerContext) -> dict[str, int]:
+    """The sizes of a Conv as a 2-d convolution (a 1-d one has height 1)."""
     node, a = ctx.node, ctx.attrs
     shape, out_shape, w = ctx.shape(node.inputs[0]), ctx.shape(node.outputs[0]), ctx.param(1)
-    if len(shape) == 3:  # 1-d: a 2-d convolution of height 1
+    if len(shape) == 3:
         shape, out_shape, kernel = (*shape[:2], 1, shape[2]), (*out_shape[:2], 1, out_shape[2]), (1, w.shape[2])
         strides, dilations = [1, *(a["strides"] or [1])], [1, *(a["dilations"] or [1])]
         pads = a["pads"] or [0, 0]
@@ -147,14 +148,20 @@ def conv(ctx: LayerContext) -> str:
     n, c, h, wd = shape
     m, oh, ow = out_shape[1:]
     group = a["group"]
-    g = dict(N=n, C=c, H=h, W=wd, M=m, OH=oh, OW=ow, KH=kernel[0], KW=kernel[1], SH=strides[0], SW=strides[1],
-             DH=dilations[0], DW=dilations[1], PT=pads[0], PL=pads[1], G=group, CG=c // group, MG=m // group)
+    return dict(N=n, C=c, H=h, W=wd, M=m, OH=oh, OW=ow, KH=kernel[0], KW=kernel[1], SH=strides[0], SW=strides[1],
+                DH=dilations[0], DW=dilations[1], PT=pads[0], PL=pads[1], G=group, CG=c // group, MG=m // group)
+
+
+def conv(ctx: LayerContext) -> str:
+    node, g = ctx.node, geometry(ctx)
+    m, oh, ow = g["M"], g["OH"], g["OW"]
     consts = "".join(f"enum {{ {k} = {v} }};\n" for k, v in g.items())
     offset, kp, rt = row_plan(ctx)
     consts += f"enum {{ P = {oh * ow}, K = {kp} }};\n"
     lines = _pointers(ctx)
     if g["CG"] == 1:
-        return consts + "\n".join(lines) + "\n" + _depthwise(ctx, m, g)
+        init = "bias[m]" if _bias(ctx) is not None else "0"
+        return consts + "\n".join(lines) + "\n" + depthwise.depthwise(ctx, m, g, init, acc_type(ctx))
     xt = ctx.ctype(node.inputs[0])
     body = f"""{rt} *col = ({rt} *)cm_scratch;
 int n, gi, p, m, k, oh, ow, c, i, j;
@@ -181,35 +188,9 @@ def scratch_bytes(ctx: LayerContext) -> int:
     size = 1 if offset else np.dtype(ctx.dtypes[ctx.node.inputs[0]]).itemsize
     if ctx.node.op == "Dense":
         return kp * size if offset else 0
+    if ctx.param(1).shape[1] == 1:
+        return depthwise.scratch_bytes(ctx, geometry(ctx))
     return math.prod(ctx.shape(ctx.node.outputs[0])[2:]) * kp * size
-
-
-def _depthwise(ctx: LayerContext, channels: int, g: dict[str, int]) -> str:
-    """One input channel per output channel: each tap adds a weighted input row slice to an output
-    row of accumulators (vectorizes along the row), then the row is requantized."""
-    at = acc_type(ctx)
-    init = "bias[m]" if _bias(ctx) is not None else "0"
-    return f"""int n, m, oh, ow, i, j;
-{at} acc[OW];
-for (n = 0; n < N; n++) for (m = 0; m < M; m++) {{
-  const {ctx.ctype(ctx.node.inputs[0])} *xc = x + ((size_t)n * C + m / MG) * H * W;
-  const {ctx.ctype(ctx.node.inputs[1])} *wm = w + (size_t)m * KH * KW;
-  for (oh = 0; oh < OH; oh++) {{
-    {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
-    for (ow = 0; ow < OW; ow++) acc[ow] = {init};
-    for (i = hlo; i < hhi; i++) {{
-      const {ctx.ctype(ctx.node.inputs[0])} *xr = xc + (size_t)(h0 + i * DH) * W;
-      for (j = 0; j < KW; j++) {{
-        {at} wv = wm[i * KW + j];
-        int t = PL - j * DW, u = W - 1 + PL - j * DW;
-        int lo = t <= 0 ? 0 : (t + SW - 1) / SW, hi = u < 0 ? 0 : u / SW + 1;
-        if (hi > OW) hi = OW;
-        for (ow = lo; ow < hi; ow++) acc[ow] += wv * xr[ow * SW - t];
-      }}
-    }}
-    {requant.run(ctx, "m", "OW", "acc", "(((size_t)n * M + m) * OH + oh) * OW", channels)}
-  }}
-}}"""
 
 
 def dense(ctx: LayerContext) -> str:
