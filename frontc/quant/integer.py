@@ -7,6 +7,7 @@ tables then work on int64, by the one rounding rule of ``frontc.quant.fixed_poin
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -23,18 +24,28 @@ VARIANT = "integer"
 MOVES = ("Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Slice", "Split",
          "SpaceToDepth", "DepthToSpace", "MaxPool", "GlobalMaxPool")
 ROUNDED = ("AvgPool", "GlobalAvgPool", "Resize")
-INTEGER_OPS = ("Conv", "ConvTranspose", "Dense", "Add", "Mul", "Concat", "Relu", "Relu6", "Clip", "Softmax",
-               *MOVES, *ROUNDED, *TABLE_ACTIVATIONS)
+INTEGER_OPS = ("Conv", "ConvTranspose", "Dense", "Add", "Sub", "Mul", "Div", "Concat", "Relu", "Relu6", "Clip",
+               "Softmax", *MOVES, *ROUNDED, *TABLE_ACTIVATIONS)
 
 
 def check_supported(graph: Graph, strategy: str) -> None:
-    """OptionError listing every op ``strategy`` cannot execute in integers, with node names."""
+    """OptionError listing every op (and form) ``strategy`` cannot execute in integers, with node names."""
     missing: dict[str, list[str]] = {}
     for node in graph.nodes:
-        if node.op not in INTEGER_OPS:
-            missing.setdefault(node.op, []).append(node.name)
+        form = node.op if node.op in INTEGER_OPS else f"{node.op} (no integer kernel)"
+        if node.op in ("Add", "Sub", "Mul", "Div"):
+            consts = [t in graph.params for t in node.inputs]
+            if all(consts):
+                form = f"{node.op} of two constants"
+            elif node.op == "Div" and not consts[1]:
+                form = "Div by a computed tensor"
+            elif node.op == "Sub" and node.inputs[0] == node.inputs[1]:
+                form = "Sub of a tensor from itself"
+        if form != node.op:
+            missing.setdefault(form, []).append(node.name)
     if missing:
-        what = ", ".join(f"{op} ({len(names)}: {names[0]}...)" for op, names in sorted(missing.items()))
+        what = "; ".join(f"{form}: node '{names[0]}'" + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+                         for form, names in sorted(missing.items()))
         raise OptionError(f"{strategy} cannot execute in integers: {what}",
                           hint=f"use {strategy[:-2]} (fake quantization) for this graph")
 
@@ -99,22 +110,35 @@ def weighted(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
     return np.clip(y + out.zero_point, lo, hi).astype(out.dtype)
 
 
-@kernel("Add", "Concat", variant=VARIANT)
-def rescaled(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
-    ins = _inputs(ins, node)
+def _computed(ins: list[Any], node: Node) -> list[tuple[str, Any]]:
+    """(tensor, integer value) of the operands that are not the node's constant."""
+    const = node_quant(node).get("constant")
+    return [(t, v) for i, (t, v) in enumerate(zip(node.inputs, _inputs(ins, node))) if i != const]
+
+
+@kernel("Add", "Sub", variant=VARIANT)
+def linear(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
+    """round((q_a m_a +- q_b m_b [+ offset]) / 2**n): one shared shift, one rounding, broadcasting."""
+    nq = node_quant(node)
+    (ta, a), *rest = _computed(ins, node)
+    more = [(v, nq["rescale"][t]) for t, v in rest]
+    y = requantize(a, nq["rescale"][ta], None, more, nq.get("offset", 0))
+    return _finish(np.broadcast_to(y, np.broadcast_shapes(*(np.shape(v) for v in ins))), _out(node))
+
+
+@kernel("Concat", variant=VARIANT)
+def concat(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
     rescale = node_quant(node)["rescale"]
-    if node.op == "Add":
-        (a, b), (ta, tb) = ins, node.inputs
-        a, b = np.broadcast_arrays(a, b)
-        return _finish(requantize(a, rescale[ta], None, [(b, rescale[tb])]), _out(node))
-    parts = [requantize(v, rescale[t]) for t, v in zip(node.inputs, ins)]
+    parts = [requantize(v, rescale[t]) for t, v in zip(node.inputs, _inputs(ins, node))]
     return _finish(np.concatenate(parts, axis=attrs["axis"]), _out(node))
 
 
-@kernel("Mul", variant=VARIANT)
+@kernel("Mul", "Div", variant=VARIANT)
 def multiply(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
-    a, b = _inputs(ins, node)
-    return _finish(requantize(a.astype(np.int64) * b.astype(np.int64), node_quant(node)["requant"]), _out(node))
+    """Requantize q_a * q_b (or q_a alone, by the constant's signed multipliers, element by element)."""
+    product = math.prod(v.astype(np.int64) for _, v in _computed(ins, node))
+    y = requantize(product, node_quant(node)["requant"])
+    return _finish(np.broadcast_to(y, np.broadcast_shapes(*(np.shape(v) for v in ins))), _out(node))
 
 
 @kernel("Relu", "Relu6", "Clip", variant=VARIANT)

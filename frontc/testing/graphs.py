@@ -188,3 +188,33 @@ def cmodel_1d_net(seed: int = 0) -> Graph:
     s = b.add1("Add", [s, b.add1("GlobalMaxPool", [s], name="gmp")], name="add_global")
     t = conv(s, 8, 4, "ct", 4, op="ConvTranspose", strides=[3], pads=[1, 2], output_padding=[2])
     return b.finish([b.add1("GlobalAvgPool", [t], name="gap")])
+
+
+def const_ops_net(seed: int = 0, size: int = 8) -> Graph:
+    """Add/Sub/Mul/Div with constant operands (scalars and per-channel vectors broadcast as (1,C,1,1),
+    (C,1,1) and (C,), on either side) and between computed tensors, as frontends leave them."""
+    rng = np.random.default_rng(seed)
+    b = GraphBuilder("const_ops_net", "frontc")
+
+    def vec(name: str, shape: tuple[int, ...], low: float = -1.0, high: float = 1.0) -> str:
+        return b.param(name, rng.uniform(low, high, shape).astype(np.float32))
+
+    x = b.input("data", (2, 3, size, size), layout="NCHW")
+    x = b.add1("Sub", [x, vec("mean", (1, 3, 1, 1))], name="center")
+    x = b.add1("Div", [x, vec("std", (1, 3, 1, 1), 0.5, 2.0)], name="normalize")
+    a = _conv(b, rng, x, 3, 8, "c1")
+    a = b.add1("Mul", [a, vec("gamma", (1, 8, 1, 1), -2.0, 2.0)], name="scale")
+    a = b.add1("Add", [vec("beta", (8, 1, 1)), a], name="shift")
+    a = b.add1("Relu", [a], name="relu")
+    c = _conv(b, rng, a, 8, 8, "c2")
+    s = b.add1("Sub", [c, a], name="diff")
+    s = b.add1("Mul", [b.param("half", np.float32(0.5)), s], name="halve")
+    s = b.add1("Sub", [b.param("one", np.float32(1.0)), s], name="flip")
+    s = b.add1("Div", [s, b.param("three", np.float32(-3.0))], name="third")
+    s = b.add1("Add", [s, b.param("bias2", np.float32(0.25))], name="offset")
+    m = b.add1("Mul", [s, c], name="product")
+    flat = b.add1("Flatten", [b.add1("GlobalAvgPool", [m], name="gap")], name="flat")
+    w = (rng.standard_normal((5, 8)) / 3).astype(np.float32)
+    fc = b.add1("Dense", [flat, b.param("fc.weight", w)], name="fc")
+    fc = b.add1("Mul", [fc, vec("fc.scale", (5,), 0.5, 1.5)], name="fc_scale")
+    return b.finish([b.add1("Add", [fc, vec("fc.shift", (5,))], name="fc_shift")])
