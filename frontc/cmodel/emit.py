@@ -16,9 +16,9 @@ from frontc.cmodel.plan import ArenaPlan, plan_arena
 from frontc.cmodel.runtime import API, HELPERS
 from frontc.cmodel.runtime import HEADER as H_FILE
 from frontc.ir.errors import OptionError, UnsupportedOpError
-from frontc.ir.graph import Graph
+from frontc.ir.graph import Graph, Node
 from frontc.ir.validate import lint
-from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_quantized
+from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_quantized, node_quant
 from frontc.quant.integer_params import TABLE_ACTIVATIONS
 
 FORMAT = 1
@@ -58,7 +58,7 @@ def check_emittable(graph: Graph) -> None:
             reason = node.op
         else:
             check = weighted.unsupported if node.op in weighted.WEIGHTED else others.unsupported
-            reason = check(ctx)
+            reason = check(ctx) or _asymmetric(node)
         if reason:
             missing.setdefault(reason, []).append(node.name)
     if missing:
@@ -67,6 +67,15 @@ def check_emittable(graph: Graph) -> None:
         raise UnsupportedOpError(f"no integer C kernel for {what}",
                                  hint="the C model covers Conv, ConvTranspose, Dense, pools, Add/Sub/Mul/Div, Concat, "
                                       "Resize, clamps, table activations, Softmax and data movement")
+
+
+def _asymmetric(node: Node) -> str | None:
+    """Imported asymmetric models: the C kernels take zero points only on outputs."""
+    nq = node_quant(node)
+    reads = [nq[k] for k in ("x", "weight") if k in nq]
+    if nq.get("zero_points") or any(np.any(TensorQuant.from_meta(d).zero_point) for d in reads):
+        return f"{node.op} reading asymmetric (zero point) inputs"
+    return None
 
 
 def _activations(graph: Graph) -> list[str]:

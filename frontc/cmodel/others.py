@@ -82,6 +82,10 @@ def global_pool(ctx: LayerContext) -> str:
     else:
         inner, init = "acc += x[(size_t)p * A + i];", "0"
         store = f"({yt})cm_clamp(cm_divide_round(acc, A), {out.qmin}, {out.qmax})"
+        if "requant" in ctx.quant:  # an imported model's rescaling pool: the exact sum requantized
+            m, s = ctx.per_channel(ctx.quant["requant"], 1)
+            store = (f"({yt})cm_clamp(cm_shift(acc * {m}[0], {s}[0]) + {int(out.zero_point)}, "
+                     f"{out.qmin}, {out.qmax})")
     return (_xy(ctx) + f"enum {{ A = {area} }};\nint p, i;\nfor (p = 0; p < {planes}; p++) {{\n"
             f"  int64_t acc = {init};\n  for (i = 0; i < A; i++) {inner}\n  y[p] = {store};\n}}")
 
