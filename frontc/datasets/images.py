@@ -157,6 +157,27 @@ class ArrayInputs(InputSet):
         return [int(v) for v in labels]
 
 
+class MemoryInputs(InputSet):
+    """Inputs held in memory as one (N, ...) array (the Python API's calibration data)."""
+
+    def __init__(self, array: np.ndarray, spec: TensorSpec) -> None:
+        self.array = np.asarray(array)
+        self.sample_shape = tuple(spec.shape[1:])
+        if self.array.ndim != len(spec.shape) or tuple(self.array.shape[1:]) != self.sample_shape:
+            raise OptionError(f"calibration data of shape {list(self.array.shape)} does not hold inputs of "
+                              f"shape {list(self.sample_shape)} for '{spec.name}'",
+                              hint="pass an array of shape (N, *input shape without batch)")
+        if not np.issubdtype(self.array.dtype, np.number) or len(self.array) == 0:
+            raise OptionError(f"calibration data must be a non-empty numeric array, got {len(self.array)} "
+                              f"inputs of dtype {self.array.dtype}")
+
+    def __len__(self) -> int:
+        return int(self.array.shape[0])
+
+    def sample(self, index: int) -> np.ndarray:
+        return np.asarray(self.array[index], dtype=np.float32)
+
+
 def _read_array(path: Path, name: str) -> np.ndarray:
     if not path.is_file():
         raise OptionError("file not found", path=str(path))
