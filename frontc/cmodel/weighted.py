@@ -10,6 +10,7 @@ from frontc.cmodel.context import LayerContext, window_range
 from frontc.quant.annotations import TensorQuant
 from frontc.quant.integer import _clamp_bounds
 
+WEIGHTED = ("Conv", "ConvTranspose", "Dense")
 BLOCK = 4  # output channels computed together (one input row, four weight rows)
 TILE = 64  # output positions whose accumulators are requantized together
 
@@ -17,8 +18,8 @@ TILE = 64  # output positions whose accumulators are requantized together
 def unsupported(ctx: LayerContext) -> str | None:
     """Why this Conv/Dense has no C kernel, or None."""
     rank = len(ctx.shape(ctx.node.inputs[0]))
-    if ctx.node.op == "Conv" and rank not in (3, 4):
-        return f"{rank - 2}-d convolution"
+    if ctx.node.op != "Dense" and rank not in (3, 4):
+        return f"{rank - 2}-d {ctx.node.op}"
     if len(ctx.node.inputs) < 2 or ctx.node.inputs[1] not in ctx.graph.params:
         return "weights that are not a constant"
     return None
@@ -35,7 +36,7 @@ def row_plan(ctx: LayerContext) -> tuple[int, int, str]:
     bound = (k + 63) // 64 * 64 * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
     x = ctx.dtypes[ctx.node.inputs[0]]
     depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1
-    int8 = x == "int8" and ctx.param(1).dtype == np.int8 and _acc_type(ctx) == "int32_t"
+    int8 = x == "int8" and ctx.param(1).dtype == np.int8 and acc_type(ctx) == "int32_t"
     if int8 and not depthwise and bound < 2**31:
         return 128, (k + 63) // 64 * 64, "uint8_t"
     return 0, k, ctx.ctype(ctx.node.inputs[0])
@@ -99,19 +100,19 @@ def _pointers(ctx: LayerContext) -> list[str]:
              f"const {ctx.ctype(node.inputs[1])} *w = {_weight_rows(ctx)};"]
     bias = _bias(ctx)
     if bias is not None:
-        lines.append(f"const {_acc_type(ctx)} *bias = {ctx.blob.add(bias, _acc_type(ctx)[:-2])};")
+        lines.append(f"const {acc_type(ctx)} *bias = {ctx.blob.add(bias, acc_type(ctx)[:-2])};")
     if node.op == "Conv" and len(node.inputs) > 3 and node.inputs[3]:
         lines.append(f"const {ctx.ctype(node.inputs[3])} *res = {ctx.ptr(node.inputs[3])};")
     return lines
 
 
-def _acc_type(ctx: LayerContext) -> str:
+def acc_type(ctx: LayerContext) -> str:
     return "int32_t" if ctx.quant.get("accumulator", "int64") == "int32" else "int64_t"
 
 
 def _dots(ctx: LayerContext, first: str, last: str, index: str, channels: int) -> str:
     """For m in [first, last): acc = bias[m] + dot(w[m], row) over K, in blocks of BLOCK rows."""
-    at = _acc_type(ctx)
+    at = acc_type(ctx)
     init = "bias[m + {b}]" if _bias(ctx) is not None else "0"
     block = "\n".join(f"{at} acc{b} = {init.format(b=b)};" for b in range(BLOCK))
     block += "\nfor (k = 0; k < K; k++) { " + " ".join(
@@ -127,7 +128,7 @@ def _dots(ctx: LayerContext, first: str, last: str, index: str, channels: int) -
 def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
     """Output positions in tiles of TILE: the dot products of BLOCK channels fill a tile of accumulators,
     then each channel's tile is requantized in one loop over contiguous outputs (it vectorizes)."""
-    at = _acc_type(ctx)
+    at = acc_type(ctx)
     init = "bias[m + b]" if _bias(ctx) is not None else "0"
     dots = "\n".join(f"{at} acc{b} = {init.replace('b]', f'{b}]')};" for b in range(BLOCK))
     dots += "\nfor (k = 0; k < K; k++) { " + " ".join(
@@ -213,7 +214,7 @@ def scratch_bytes(ctx: LayerContext) -> int:
 def _depthwise(ctx: LayerContext, channels: int, g: dict[str, int]) -> str:
     """One input channel per output channel: each tap adds a weighted input row slice to an output
     row of accumulators (vectorizes along the row), then the row is requantized."""
-    at = _acc_type(ctx)
+    at = acc_type(ctx)
     init = "bias[m]" if _bias(ctx) is not None else "0"
     return f"""int n, m, oh, ow, i, j;
 {at} acc[OW];
