@@ -83,7 +83,13 @@ class Model:
         if len(fused.inputs) != 1:
             raise OptionError(f"calibration through the API takes single-input graphs; '{fused.name}' has "
                               f"{len(fused.inputs)}", hint="calibrate with frontc calibrate and a table")
-        table, _ = calibrate(fused, MemoryInputs(calibration, fused.inputs[0]), options["observer"],
+        spec, calibration = fused.inputs[0], np.asarray(calibration)
+        if calibration.ndim != len(spec.shape) or calibration.shape[1:] != tuple(spec.shape[1:]) \
+                or not len(calibration) or not np.issubdtype(calibration.dtype, np.number):
+            raise OptionError(f"calibration data of shape {list(calibration.shape)} ({calibration.dtype}) does "
+                              f"not hold inputs of shape {list(spec.shape[1:])} for '{spec.name}'",
+                              hint="pass a numeric array of shape (N, *input shape without batch)")
+        table, _ = calibrate(fused, MemoryInputs([calibration]), options["observer"],
                              bits=options["act_bits"], backend=backend, progress=False)
         ranges = {name: {"min": r.min, "max": r.max, "threshold": r.threshold} for name, r in table.tensors.items()}
         flow = {"table": ranges, "layers": layers or None,

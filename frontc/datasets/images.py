@@ -158,24 +158,19 @@ class ArrayInputs(InputSet):
 
 
 class MemoryInputs(InputSet):
-    """Inputs held in memory as one (N, ...) array (the Python API's calibration data)."""
+    """Inputs already in memory: batches of one graph input (each (B, ...)) taken row by row."""
 
-    def __init__(self, array: np.ndarray, spec: TensorSpec) -> None:
-        self.array = np.asarray(array)
-        self.sample_shape = tuple(spec.shape[1:])
-        if self.array.ndim != len(spec.shape) or tuple(self.array.shape[1:]) != self.sample_shape:
-            raise OptionError(f"calibration data of shape {list(self.array.shape)} does not hold inputs of "
-                              f"shape {list(self.sample_shape)} for '{spec.name}'",
-                              hint="pass an array of shape (N, *input shape without batch)")
-        if not np.issubdtype(self.array.dtype, np.number) or len(self.array) == 0:
-            raise OptionError(f"calibration data must be a non-empty numeric array, got {len(self.array)} "
-                              f"inputs of dtype {self.array.dtype}")
+    def __init__(self, batches: Sequence[np.ndarray]) -> None:
+        if not batches:
+            raise OptionError("no inputs given")
+        self.rows = np.concatenate([np.asarray(b, np.float32) for b in batches])
+        self.sample_shape = tuple(self.rows.shape[1:])
 
     def __len__(self) -> int:
-        return int(self.array.shape[0])
+        return len(self.rows)
 
     def sample(self, index: int) -> np.ndarray:
-        return np.asarray(self.array[index], dtype=np.float32)
+        return self.rows[index]
 
 
 def _read_array(path: Path, name: str) -> np.ndarray:
