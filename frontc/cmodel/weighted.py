@@ -33,7 +33,8 @@ def row_plan(ctx: LayerContext) -> tuple[int, int, str]:
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     k = w.shape[1]
     bias = np.abs(ctx.param(2)).max(initial=0) if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else 0
-    bound = (k + 63) // 64 * 64 * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
+    bound = (k + 63) // 64 * 64 * 255 * 128 + int(bias) \
+        + (128 + abs(x_zero_point(ctx))) * int(np.abs(w.sum(axis=1)).max(initial=0))
     x = ctx.dtypes[ctx.node.inputs[0]]
     depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1
     int8 = x == "int8" and ctx.param(1).dtype == np.int8 and acc_type(ctx) == "int32_t"
@@ -49,15 +50,24 @@ def _weight_rows(ctx: LayerContext) -> str:
     return ctx.blob.add(np.pad(rows, ((0, 0), (0, kp - rows.shape[1]))), str(w.dtype))
 
 
+def x_zero_point(ctx: LayerContext) -> int:
+    """The input's zero point (imported asymmetric models; 0 for frontc's own): padded taps hold it and
+    the bias absorbs -z * sum(w), so the dot products sum (x - z) * w with pads as real zeros."""
+    return int(TensorQuant.from_meta(ctx.quant["x"]).zero_point) if "x" in ctx.quant else 0
+
+
 def _bias(ctx: LayerContext) -> np.ndarray | None:
-    """The int32 bias with the row offset's correction -offset * sum(w) folded in (None: no bias)."""
+    """The int32 bias with the row offset's and the input zero point's correction -(offset + z) * sum(w)
+    folded in (None: no bias)."""
     offset, _, _ = row_plan(ctx)
+    depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1  # subtracts z per tap instead
+    shift = offset + (0 if depthwise else x_zero_point(ctx))
     has = len(ctx.node.inputs) > 2 and ctx.node.inputs[2]
-    if not has and not offset:
+    if not has and not shift:
         return None
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     bias = ctx.param(2).astype(np.int64) if has else np.zeros(w.shape[0], np.int64)
-    return bias - offset * w.sum(axis=1)
+    return bias - shift * w.sum(axis=1)
 
 
 def epilogue(ctx: LayerContext, acc: str, ch: str, index: str, channels: int) -> str:
@@ -191,13 +201,21 @@ for (n = 0; n < N; n++) for (gi = 0; gi < G; gi++) {{
     {rt} *r = col + (size_t)(oh * OW + ow) * K;
     {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
     {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
-    {"memset(r, 128, K);" if offset else f"memset(r, 0, sizeof({rt}) * K);"}
+    {_pad_fill(ctx, offset, rt)}
     for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
       r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
   }}
   {_tiled_dots(ctx, rt, m)}
 }}"""
     return consts + "\n".join(lines) + "\n" + body
+
+
+def _pad_fill(ctx: LayerContext, offset: int, rt: str) -> str:
+    """Fill a row with the padding value: the input's zero point (+ the row offset)."""
+    value = offset + x_zero_point(ctx)
+    if offset or not value:
+        return f"memset(r, {value}, {'K' if offset else f'sizeof({rt}) * K'});"
+    return f"for (k = 0; k < K; k++) r[k] = ({rt}){value};"
 
 
 def scratch_bytes(ctx: LayerContext) -> int:
@@ -231,7 +249,7 @@ for (n = 0; n < N; n++) for (m = 0; m < M; m++) {{
         int t = PL - j * DW, u = W - 1 + PL - j * DW;
         int lo = t <= 0 ? 0 : (t + SW - 1) / SW, hi = u < 0 ? 0 : u / SW + 1;
         if (hi > OW) hi = OW;
-        for (ow = lo; ow < hi; ow++) acc[ow] += wv * xr[ow * SW - t];
+        for (ow = lo; ow < hi; ow++) acc[ow] += wv * (xr[ow * SW - t] - {x_zero_point(ctx)});
       }}
     }}
     for (ow = 0; ow < OW; ow++)
