@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from frontc.cmodel import others, resize, transpose, weighted
+from frontc.cmodel import binary, others, resize, transpose, weighted
 from frontc.cmodel.blob import HEADER, Blob, c_type
 from frontc.cmodel.context import LayerContext
 from frontc.cmodel.plan import ArenaPlan, plan_arena
@@ -24,8 +24,9 @@ from frontc.quant.integer_params import TABLE_ACTIVATIONS
 FORMAT = 1
 KERNELS = {"Conv": weighted.conv, "ConvTranspose": transpose.conv_transpose, "Dense": weighted.dense,
            "MaxPool": others.pool, "AvgPool": others.pool,
-           "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool, "Add": others.add_mul,
-           "Mul": others.add_mul, "Concat": others.concat, "Relu": others.clamp, "Relu6": others.clamp,
+           "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool,
+           **{op: binary.binary for op in ("Add", "Sub", "Mul", "Div")}, "Concat": others.concat,
+           "Relu": others.clamp, "Relu6": others.clamp,
            "Clip": others.clamp, "Softmax": others.softmax, **{op: others.table for op in TABLE_ACTIVATIONS},
            **{op: others.copy for op in others.COPIES}, **{op: others.gather for op in others.GATHERS}}
 WEIGHTS = ("blob", "const")
@@ -64,7 +65,7 @@ def check_emittable(graph: Graph) -> None:
         what = "; ".join(f"{op} ({len(names)}: {', '.join(names[:3])}{'...' if len(names) > 3 else ''})"
                          for op, names in sorted(missing.items()))
         raise UnsupportedOpError(f"no integer C kernel for {what}",
-                                 hint="the C model covers Conv, ConvTranspose, Dense, pools, Add, Mul, Concat, "
+                                 hint="the C model covers Conv, ConvTranspose, Dense, pools, Add/Sub/Mul/Div, Concat, "
                                       "Resize, clamps, table activations, Softmax and data movement")
 
 
