@@ -11,7 +11,7 @@ from frontc.cmodel.context import LayerContext, window_range
 from frontc.cmodel.requant import epilogue
 
 WEIGHTED = ("Conv", "ConvTranspose", "Dense")
-BLOCK = 4  # output channels computed together (one input row, four weight rows)
+BLOCK = 8  # output channels computed together (one input row, eight weight rows)
 TILE = 64  # output positions whose accumulators are requantized together
 
 
