@@ -22,7 +22,7 @@ OPS = ("LayerNormalization", "Gelu", "Erf", "MatMul", "Softmax", "LogSoftmax", "
        "BlackmanWindow", "OneHot", "Trilu", "ReduceLogSumExp", "ReduceSumSquare", "ReduceL1", "ReduceLogSum",
        "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "BitShift", "IsNaN", "IsInf", "Scatter")
 ALLOWED = ("element type STRING", "peepholes", "is outside the supported range 7..", "Pad mode 'wrap'")
-PASS_FLOOR = 1089  # measured; raise it when more cases pass
+PASS_FLOOR = 1099  # measured; raise it when more cases pass
 
 
 @functools.cache
