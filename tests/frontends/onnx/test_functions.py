@@ -1,6 +1,6 @@
 """ONNX ops lowered to IR ops as their function bodies define them (losses, RMSNormalization,
-MeanVarianceNormalization, LpPool, CenterCropPad, EyeLike, windows, Attention with past key/values,
-softcap or its qk_matmul output), compared with onnxruntime."""
+MeanVarianceNormalization, LpPool, dilated AveragePool, CenterCropPad, EyeLike, windows, Attention with
+past key/values, softcap or its qk_matmul output), compared with onnxruntime."""
 from __future__ import annotations
 
 import numpy as np
@@ -33,6 +33,11 @@ CASES = {
     "lp_pool_p3_dilated": ("LpPool", [(1, 3, 9, 8)], {"kernel_shape": [3, 2], "p": 3, "dilations": [2, 1],
                                                       "pads": [1, 0, 1, 1], "strides": [1, 2]}, 18, 1, 1e-5),
     "lp_pool_same_upper": ("LpPool", [(1, 2, 7, 7)], {"kernel_shape": [3, 3], "auto_pad": "SAME_UPPER"}, 11, 1, 1e-5),
+    "average_pool_dilated": ("AveragePool", [(1, 2, 9, 8)], {"kernel_shape": [3, 2], "dilations": [2, 3],
+                                                             "pads": [1, 0, 2, 1], "strides": [2, 1]}, 19, 1, 1e-6),
+    "average_pool_dilated_ceil_count_pad": ("AveragePool", [(1, 2, 9, 8)], {
+        "kernel_shape": [3, 3], "dilations": [2, 2], "pads": [1, 1, 1, 1], "strides": [2, 3], "ceil_mode": 1,
+        "count_include_pad": 1}, 19, 1, 1e-6),
     "center_crop_pad": ("CenterCropPad", [(2, 7, 4), np.array([5, 7], I64)], {"axes": [1, 2]}, 18, 1, 0.0),
     "eye_like": ("EyeLike", [(4, 6)], {"k": 2, "dtype": TensorProto.INT32}, 13, 1, 0.0),
     "hann_window": ("HannWindow", [np.array(10, I64)], {}, 17, 1, 1e-6),
