@@ -2,6 +2,7 @@
 from frontc.backends.torch.layers import (  # noqa: F401
     activation,
     conv,
+    detection,
     elementwise,
     logic,
     nn,
