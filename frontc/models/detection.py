@@ -80,3 +80,61 @@ def _gcv() -> Any:
     from frontc.compat.mxnet_env import import_gluoncv
 
     return import_gluoncv()
+
+
+def tiny_detector(seed: int = 0, classes: int = 3) -> Any:
+    """A small seeded network with gluoncv's own detection heads on one 8x8 feature map: SSD's
+    (anchor generator, softmax, MultiPerClassDecoder, NormalizedBoxCenterDecoder, box_nms) and
+    CenterNet's (sigmoid heatmap, 3x3 max-pool peak test, CenterNetDecoder's topk and gather_nd).
+    Input (1, 3, 32, 32); outputs SSD ids, scores, boxes, then CenterNet classes, scores, boxes."""
+    mx, gcv = _mx(), _gcv()
+    from gluoncv.model_zoo.ssd.anchor import SSDAnchorGenerator
+    from gluoncv.nn.coder import CenterNetDecoder, MultiPerClassDecoder, NormalizedBoxCenterDecoder
+
+    nn = mx.gluon.nn
+
+    class TinyDetector(mx.gluon.HybridBlock):
+        def __init__(self) -> None:
+            super().__init__()
+            self.features = nn.HybridSequential()
+            self.features.add(nn.Conv2D(8, 3, strides=2, padding=1), nn.BatchNorm(), nn.Activation("relu"),
+                              nn.Conv2D(8, 3, strides=2, padding=1), nn.BatchNorm(), nn.Activation("relu"))
+            self.anchors = SSDAnchorGenerator(0, (32, 32), (8, 16), (1, 2, 0.5), 4, alloc_size=(16, 16))
+            self.cls = nn.Conv2D(4 * (classes + 1), 3, padding=1)
+            self.box = nn.Conv2D(4 * 4, 3, padding=1)
+            self.cls_decoder = MultiPerClassDecoder(classes + 1, thresh=0.01)
+            self.box_decoder = NormalizedBoxCenterDecoder((0.1, 0.1, 0.2, 0.2))
+            self.heatmap, self.wh, self.reg = nn.Conv2D(classes, 1), nn.Conv2D(2, 1), nn.Conv2D(2, 1)
+            self.peaks = nn.MaxPool2D(3, 1, 1)
+            self.center_decoder = CenterNetDecoder(topk=10, scale=4.0)
+
+        def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803  (Gluon's signature)
+            feat = self.features(x)
+            cls = F.transpose(self.cls(feat), (0, 2, 3, 1)).reshape((0, -1, classes + 1))
+            box = F.transpose(self.box(feat), (0, 2, 3, 1)).reshape((0, -1, 4))
+            anchors = self.anchors(feat).reshape((1, -1, 4))
+            ids, scores = self.cls_decoder(F.softmax(cls, axis=-1))
+            boxes = self.box_decoder(box, anchors)
+            rows = F.concat(*[F.concat(ids.slice_axis(axis=-1, begin=i, end=i + 1),
+                                       scores.slice_axis(axis=-1, begin=i, end=i + 1), boxes, dim=-1)
+                              for i in range(classes)], dim=1)
+            kept = F.contrib.box_nms(rows, overlap_thresh=0.45, topk=60, valid_thresh=0.01, id_index=0,
+                                     score_index=1, coord_start=2).slice_axis(axis=1, begin=0, end=20)
+            heat = F.sigmoid(self.heatmap(feat))
+            heat = F.broadcast_equal(self.peaks(heat), heat) * heat
+            return (kept.slice_axis(axis=2, begin=0, end=1), kept.slice_axis(axis=2, begin=1, end=2),
+                    kept.slice_axis(axis=2, begin=2, end=6),
+                    *self.center_decoder(heat, self.wh(feat), self.reg(feat)))
+
+    mx.random.seed(seed)
+    with mx.name.NameManager():
+        net = TinyDetector()
+    net.collect_params(".*weight").initialize(mx.init.Xavier())
+    net.collect_params().initialize()
+    net(mx.nd.zeros((1, 3, 32, 32)))
+    randomize_norms(net, seed)
+    x = mx.nd.array(np.random.default_rng(seed).uniform(-1, 1, (1, 3, 32, 32)).astype(np.float32))
+    feat = net.features(x)
+    for conv in (net.cls, net.heatmap):  # class logits with a trained head's spread (see spread_scores)
+        rescale(conv, conv(feat) - conv.bias.data().reshape((1, -1, 1, 1)), 2.0)
+    return net

@@ -12,20 +12,11 @@ import pytest
 
 import frontc
 from frontc.ir.errors import UnsupportedOpError
+from tests.backends.boxes import tie_boxes as boxes
 from tests.frontends.mxnet.helpers import assert_close, mx
 from tests.frontends.mxnet.test_ops import mxnet_forward, saved
 
 sym = mx.sym
-
-
-def boxes(count: int, fmt: str = "corner", seed: int = 0, batch: int = 2) -> np.ndarray:
-    """Rows (id, score, 4 coords) on a half-unit grid with scores in tenths: many exact ties."""
-    rng = np.random.default_rng(seed)
-    ids = rng.integers(-1, 3, (batch, count, 1))
-    scores = np.round(rng.uniform(0, 1, (batch, count, 1)), 1)
-    xy, wh = rng.uniform(0, 10, (batch, count, 2)), rng.uniform(-1, 6, (batch, count, 2))
-    coords = np.round(np.concatenate([xy, xy + wh] if fmt == "corner" else [xy, wh], -1) * 2) / 2
-    return np.concatenate([ids, scores, coords], -1).astype(np.float32)
 
 
 def _nms(fmt: str, **kw: Any) -> Callable[[Any], Any]:
