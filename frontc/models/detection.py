@@ -87,7 +87,8 @@ def tiny_detector(seed: int = 0, classes: int = 3) -> Any:
     (anchor generator, softmax, MultiPerClassDecoder, NormalizedBoxCenterDecoder, box_nms) and
     CenterNet's (sigmoid heatmap, 3x3 max-pool peak test, CenterNetDecoder's topk and gather_nd).
     Input (1, 3, 32, 32); outputs SSD ids, scores, boxes, then CenterNet classes, scores, boxes."""
-    mx, gcv = _mx(), _gcv()
+    mx = _mx()
+    _gcv()  # imported through the compatibility shim first
     from gluoncv.model_zoo.ssd.anchor import SSDAnchorGenerator
     from gluoncv.nn.coder import CenterNetDecoder, MultiPerClassDecoder, NormalizedBoxCenterDecoder
 

@@ -12,7 +12,8 @@ from tests.backends.model_helpers import compare
 RTOL = 1e-5
 # graphs with ops to_mxnet does not emit (Gelu; AvgPool with asymmetric pads not counted)
 UNSUPPORTED = {("torch", "small_unet"), ("onnx", "light_inception_v1")}
-CASES = {(f, n): factory for f, n, factory in all_cases() if (f, n) not in UNSUPPORTED | SEQUENCE_CASES | DETECTION_CASES}
+CASES = {(f, n): factory for f, n, factory in all_cases()
+         if (f, n) not in UNSUPPORTED | SEQUENCE_CASES | DETECTION_CASES}
 
 
 @pytest.mark.slow
