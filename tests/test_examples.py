@@ -71,3 +71,13 @@ def test_gluoncv_round_trip_on_the_tiny_detector(tmp_path):
     assert [line[1] for line in lines] == ["IR", "fused", "torch", "tf"] and all(line[-6] == "exact" for line in lines)
     again = script("test_gluoncv_centernet_rt.py", "--models", "tiny_detector", "--out", "rt", cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+@pytest.mark.slow
+def test_gluoncv_round_trip_on_centernet_yolo3_and_ssd(tmp_path):
+    """The detection example on its three gluoncv models (heads included): exit status 0 means every
+    output of the IR, the fused IR, PyTorch and TensorFlow is within 1e-5 of MXNet's, class ids equal."""
+    done = script("test_gluoncv_centernet_rt.py", "--out", "rt", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {tuple(line.split()[:2]) for line in done.stdout.splitlines() if "_voc" in line}
+    assert len(rows) == 12
