@@ -43,21 +43,6 @@ def fused_graph(name: str):
     return run_pipeline(run_pipeline(graph, "reconstruct")[0], "cmodel")[0]
 
 
-def minmax_table(graph, inputs):
-    from frontc.interpreter import run
-    table: dict[str, dict[str, float]] = {}
-
-    def observe(node, values) -> None:
-        for name, value in values.items():
-            entry = table.setdefault(name, {"min": np.inf, "max": -np.inf})
-            entry["min"] = min(entry["min"], float(value.min()))
-            entry["max"] = max(entry["max"], float(value.max()))
-
-    for x in inputs:
-        run(graph, x, observer=observe)
-    return table
-
-
 def ort_qdq_session(graph, inputs, folder: Path):
     import onnxruntime as ort
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
@@ -88,14 +73,17 @@ def timed_ms(fn, per: int) -> tuple[float, float]:
 
 def bench(name: str, args: argparse.Namespace, folder: Path) -> dict[str, tuple[float, float]]:
     from frontc.cmodel import CModel, build, emit
+    from frontc.datasets.images import MemoryInputs
     from frontc.interpreter import run
     from frontc.quant import quantize_graph
+    from frontc.quant.calibrate import calibrate
 
     graph = fused_graph(name)
     rng = np.random.default_rng(0)
     inputs = [rng.uniform(-1, 1, graph.inputs[0].shape).astype(np.float32) for _ in range(args.calib + args.batch)]
     calib, batch = inputs[:args.calib], np.concatenate(inputs[args.calib:])
-    q = quantize_graph(graph, minmax_table(graph, calib), "symmetry_max_t", weight_quan="perchannel")
+    table, _ = calibrate(graph, MemoryInputs(calib), "minmax", progress=False)
+    q = quantize_graph(graph, table, "symmetry_max_t", weight_quan="perchannel")
     out = folder / name
     out.mkdir()
     for file, data in emit(q).files.items():

@@ -98,9 +98,10 @@ def _dots(ctx: LayerContext, first: str, last: str, index: str, channels: int) -
             f"for (; m < {last}; m++) {{\n{single}\n}}")
 
 
-def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
-    """Output positions in tiles of TILE: the dot products of BLOCK channels fill a tile of accumulators,
-    then each channel's tile is requantized in one loop over contiguous outputs (it vectorizes)."""
+def _tiled_dots(ctx: LayerContext, rt: str, channels: int, rows: str) -> str:
+    """Output positions in tiles of TILE: ``rows`` writes the tile's im2col rows (they stay in cache),
+    the dot products of BLOCK channels fill a tile of accumulators, then each channel's tile is
+    requantized in one loop over contiguous outputs (it vectorizes)."""
     at = acc_type(ctx)
     init = "bias[m + b]" if _bias(ctx) is not None else "0"
     dots = "\n".join(f"{at} acc{b} = {init.replace('b]', f'{b}]')};" for b in range(BLOCK))
@@ -114,13 +115,14 @@ def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
   {at} tile[{BLOCK}][{TILE}];
   for (p0 = 0; p0 < P; p0 += {TILE}) {{
     pn = P - p0 < {TILE} ? P - p0 : {TILE};
+{rows}
     for (m = gi * MG; m < (gi + 1) * MG; m += b) {{
       if (m + {BLOCK} <= (gi + 1) * MG) {{
-        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)(p0 + q) * K;
+        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)q * K;
 {dots} }}
         b = {BLOCK};
       }} else {{
-        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)(p0 + q) * K;
+        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)q * K;
 {single} }}
         b = 1;
       }}
@@ -164,20 +166,36 @@ def conv(ctx: LayerContext) -> str:
         return consts + "\n".join(lines) + "\n" + depthwise.depthwise(ctx, m, g, init, acc_type(ctx))
     xt = ctx.ctype(node.inputs[0])
     body = f"""{rt} *col = ({rt} *)cm_scratch;
-int n, gi, p, m, k, oh, ow, c, i, j;
+int n, gi, m, k, c, i, j;
 for (n = 0; n < N; n++) for (gi = 0; gi < G; gi++) {{
   const {xt} *xg = x + ((size_t)n * C + (size_t)gi * CG) * H * W;
-  for (oh = 0; oh < OH; oh++) for (ow = 0; ow < OW; ow++) {{
-    {rt} *r = col + (size_t)(oh * OW + ow) * K;
-    {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
-    {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
-    {"memset(r, 128, K);" if offset else f"memset(r, 0, sizeof({rt}) * K);"}
-    for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
-      r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
-  }}
-  {_tiled_dots(ctx, rt, m)}
+  {_tiled_dots(ctx, rt, m, _rows(ctx, g, rt, offset))}
 }}"""
     return consts + "\n".join(lines) + "\n" + body
+
+
+def _rows(ctx: LayerContext, g: dict[str, int], rt: str, offset: int) -> str:
+    """im2col of the tile's positions: each window as a row of K integers x + offset (pads hold offset,
+    the padding of K zeros); a window inside the input is copied with loops of constant length."""
+    xt, taps = ctx.ctype(ctx.node.inputs[0]), g["CG"] * g["KH"] * g["KW"]
+    return f"""    for (q = 0; q < pn; q++) {{
+      int oh = (p0 + q) / OW, ow = (p0 + q) % OW;
+      {rt} *r = col + (size_t)q * K;
+      {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
+      {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
+      if (hlo == 0 && hhi == KH && wlo == 0 && whi == KW) {{
+        for (c = 0; c < CG; c++) for (i = 0; i < KH; i++) {{
+          const {xt} *s = xg + ((size_t)c * H + h0 + i * DH) * W + w0;
+          {rt} *d = r + (c * KH + i) * KW;
+          for (j = 0; j < KW; j++) d[j] = ({rt})(s[j * DW] + {offset});
+        }}
+        {f"memset(r + {taps}, 0, sizeof({rt}) * {row_plan(ctx)[1] - taps});" if row_plan(ctx)[1] > taps else ""}
+      }} else {{
+        {"memset(r, 128, K);" if offset else f"memset(r, 0, sizeof({rt}) * K);"}
+        for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
+          r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
+      }}
+    }}"""
 
 
 def scratch_bytes(ctx: LayerContext) -> int:
@@ -190,7 +208,7 @@ def scratch_bytes(ctx: LayerContext) -> int:
         return kp * size if offset else 0
     if ctx.param(1).shape[1] == 1:
         return depthwise.scratch_bytes(ctx, geometry(ctx))
-    return math.prod(ctx.shape(ctx.node.outputs[0])[2:]) * kp * size
+    return min(TILE, math.prod(ctx.shape(ctx.node.outputs[0])[2:])) * kp * size
 
 
 def dense(ctx: LayerContext) -> str:
