@@ -49,7 +49,8 @@ ELEMENT_COST = {
     "HardSigmoid": 4, "HardSwish": 5, "Swish": 5, "Softmax": 3, "LogSoftmax": 4, "Erf": 4, "Gelu": 8,
     "BatchNorm": 2, "LRN": 5, "Resize": 4, "LayerNorm": 6, "GroupNorm": 6, "InstanceNorm": 6,
     "Equal": 1, "Less": 1, "Greater": 1, "LessOrEqual": 1, "GreaterOrEqual": 1, "And": 1, "Or": 1,
-    "Xor": 1, "Not": 1, "Where": 1, "CumSum": 1, "Mod": 1,
+    "Xor": 1, "Not": 1, "Where": 1, "CumSum": 1, "Mod": 1, "BitwiseAnd": 1, "BitwiseOr": 1, "BitwiseXor": 1,
+    "BitwiseNot": 1, "BitShift": 1, "IsNaN": 1, "IsInf": 1,
     "GlobalAvgPool": 1, "GlobalMaxPool": 1, "ReduceMean": 1, "ReduceSum": 1, "ReduceMax": 1, "ReduceMin": 1,
     "ReduceProd": 1, "ReduceL2": 2, "ArgMax": 1, "ArgMin": 1, "TopK": 1,
 }

@@ -1,5 +1,6 @@
 """Reference kernels, one module per op family; importing registers them all."""
 from frontc.interpreter.kernels import (  # noqa: F401
+    bitwise,
     conv,
     detection,
     elementwise,
