@@ -46,7 +46,8 @@ def find(text: str) -> ModelEntry:
 
 
 # the sequence, transformer and recommendation cases (issue 12): their IRs hold LSTM/GRU, LayerNorm,
-# Gelu, Attention... which the IR -> ONNX and IR -> MXNet exporters do not emit yet
+# Gelu, Attention... which the C model does not take (the IR -> ONNX and IR -> MXNet exporters take
+# every one of these models)
 SEQUENCE_CASES = {("torch", "bert_tiny"), ("torch", "vit_tiny"), ("torch", "crnn"), ("torch", "dlrm"),
                   ("onnx", "bert_tiny_export"), ("tf", "gru_text_classifier"), ("tf", "vit_tiny"),
                   ("mxnet", "gluon_lstm")}

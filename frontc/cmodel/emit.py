@@ -9,23 +9,24 @@ from typing import Any
 
 import numpy as np
 
-from frontc.cmodel import others, resize, transpose, weighted
+from frontc.cmodel import binary, others, resize, transpose, weighted
 from frontc.cmodel.blob import HEADER, Blob, c_type
 from frontc.cmodel.context import LayerContext
 from frontc.cmodel.plan import ArenaPlan, plan_arena
 from frontc.cmodel.runtime import API, HELPERS
 from frontc.cmodel.runtime import HEADER as H_FILE
 from frontc.ir.errors import OptionError, UnsupportedOpError
-from frontc.ir.graph import Graph
+from frontc.ir.graph import Graph, Node
 from frontc.ir.validate import lint
-from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_quantized
+from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_quantized, node_quant
 from frontc.quant.integer_params import TABLE_ACTIVATIONS
 
 FORMAT = 1
 KERNELS = {"Conv": weighted.conv, "ConvTranspose": transpose.conv_transpose, "Dense": weighted.dense,
            "MaxPool": others.pool, "AvgPool": others.pool,
-           "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool, "Add": others.add_mul,
-           "Mul": others.add_mul, "Concat": others.concat, "Relu": others.clamp, "Relu6": others.clamp,
+           "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool,
+           **{op: binary.binary for op in ("Add", "Sub", "Mul", "Div")}, "Concat": others.concat,
+           "Relu": others.clamp, "Relu6": others.clamp,
            "Clip": others.clamp, "Softmax": others.softmax, **{op: others.table for op in TABLE_ACTIVATIONS},
            **{op: others.copy for op in others.COPIES}, **{op: others.gather for op in others.GATHERS}}
 WEIGHTS = ("blob", "const")
@@ -57,15 +58,24 @@ def check_emittable(graph: Graph) -> None:
             reason = node.op
         else:
             check = weighted.unsupported if node.op in weighted.WEIGHTED else others.unsupported
-            reason = check(ctx)
+            reason = check(ctx) or _asymmetric(node)
         if reason:
             missing.setdefault(reason, []).append(node.name)
     if missing:
         what = "; ".join(f"{op} ({len(names)}: {', '.join(names[:3])}{'...' if len(names) > 3 else ''})"
                          for op, names in sorted(missing.items()))
         raise UnsupportedOpError(f"no integer C kernel for {what}",
-                                 hint="the C model covers Conv, ConvTranspose, Dense, pools, Add, Mul, Concat, "
+                                 hint="the C model covers Conv, ConvTranspose, Dense, pools, Add/Sub/Mul/Div, Concat, "
                                       "Resize, clamps, table activations, Softmax and data movement")
+
+
+def _asymmetric(node: Node) -> str | None:
+    """Imported asymmetric models: the C kernels take zero points only on outputs."""
+    nq = node_quant(node)
+    reads = [nq[k] for k in ("x", "weight") if k in nq]
+    if nq.get("zero_points") or any(np.any(TensorQuant.from_meta(d).zero_point) for d in reads):
+        return f"{node.op} reading asymmetric (zero point) inputs"
+    return None
 
 
 def _activations(graph: Graph) -> list[str]:

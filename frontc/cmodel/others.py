@@ -1,4 +1,4 @@
-"""C for the layers without weights: pools, Add/Mul/Concat with requantization, clamps, lookup
+"""C for the layers without weights: pools, Concat with requantization, clamps, lookup
 tables, Softmax, and data movement (reshapes as copies, the rest as precomputed gathers)."""
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ GATHERS = ("Transpose", "Slice", "Split", "SpaceToDepth", "DepthToSpace", "Resiz
 def unsupported(ctx: LayerContext) -> str | None:
     """Why this node has no C kernel, or None."""
     node, a = ctx.node, ctx.attrs
-    if node.op in ("Add", "Mul") and any(t not in ctx.pointers for t in node.inputs):
-        return f"{node.op} of a constant"
     if node.op == "Resize" and a["mode"] not in ("nearest", "linear"):
         return f"Resize mode '{a['mode']}'"
     if node.op in ("MaxPool", "AvgPool") and len(ctx.shape(node.inputs[0])) not in (3, 4):
@@ -84,56 +82,12 @@ def global_pool(ctx: LayerContext) -> str:
     else:
         inner, init = "acc += x[(size_t)p * A + i];", "0"
         store = f"({yt})cm_clamp(cm_divide_round(acc, A), {out.qmin}, {out.qmax})"
+        if "requant" in ctx.quant:  # an imported model's rescaling pool: the exact sum requantized
+            m, s = ctx.per_channel(ctx.quant["requant"], 1)
+            store = (f"({yt})cm_clamp(cm_shift(acc * {m}[0], {s}[0]) + {int(out.zero_point)}, "
+                     f"{out.qmin}, {out.qmax})")
     return (_xy(ctx) + f"enum {{ A = {area} }};\nint p, i;\nfor (p = 0; p < {planes}; p++) {{\n"
             f"  int64_t acc = {init};\n  for (i = 0; i < A; i++) {inner}\n  y[p] = {store};\n}}")
-
-
-def broadcast_loops(shapes: list[tuple[int, ...]], out: tuple[int, ...]) -> tuple[list[int], list[list[int]]]:
-    """The output as few nested loops as broadcasting allows: (loop sizes, per operand the element
-    stride of each loop, 0 where it is broadcast). Adjacent axes broadcast alike are merged."""
-    rank = len(out)
-    padded = [(1,) * (rank - len(s)) + tuple(s) for s in shapes]
-    sizes: list[int] = []
-    kinds: list[tuple[bool, ...]] = []
-    for axis, size in enumerate(out):
-        if size == 1:
-            continue
-        kind = tuple(s[axis] == size for s in padded)
-        if kinds and kinds[-1] == kind:
-            sizes[-1] *= size
-        else:
-            sizes.append(size)
-            kinds.append(kind)
-    strides = []
-    for k in range(len(shapes)):
-        step, own = 1, []
-        for size, kind in zip(reversed(sizes), reversed(kinds)):
-            own.append(step if kind[k] else 0)
-            step *= size if kind[k] else 1
-        strides.append(own[::-1])
-    return sizes, strides
-
-
-def add_mul(ctx: LayerContext) -> str:
-    """Add (rescaled inputs summed, one rounding) and Mul (the product requantized), with broadcasting."""
-    node, nq = ctx.node, ctx.quant
-    (ta, tb), y = node.inputs, node.outputs[0]
-    out = ctx.out()
-    head = (f"const {ctx.ctype(ta)} *a = {ctx.ptr(ta)};\nconst {ctx.ctype(tb)} *b = {ctx.ptr(tb)};\n"
-            f"{ctx.ctype(y)} *y = {ctx.ptr(y, const=False)};\n")
-    if node.op == "Add":
-        ma, sa = ctx.per_channel(nq["rescale"][ta], 1)
-        mb, _ = ctx.per_channel(nq["rescale"][tb], 1)
-        value = f"cm_shift((int64_t)a[ia] * {ma}[0] + (int64_t)b[ib] * {mb}[0], {sa}[0])"
-    else:
-        m, s = ctx.per_channel(nq["requant"], 1)
-        value = f"cm_shift((int64_t)a[ia] * b[ib] * {m}[0], {s}[0])"
-    sizes, (sa_, sb_) = broadcast_loops([ctx.shape(ta), ctx.shape(tb)], ctx.shape(y))
-    loops = "".join(f"for (i{d} = 0; i{d} < {size}; i{d}++) " for d, size in enumerate(sizes))
-    index = [" + ".join([f"i{d} * {st}" for d, st in enumerate(strides) if st] or ["0"]) for strides in (sa_, sb_)]
-    counters = "".join(f", i{d}" for d in range(len(sizes)))
-    return head + (f"size_t o = 0{counters};\n{loops}{{ size_t ia = {index[0]}, ib = {index[1]};\n"
-                   f"  y[o++] = ({ctx.ctype(y)})cm_clamp({value} + {int(out.zero_point)}, {out.qmin}, {out.qmax}); }}")
 
 
 def concat(ctx: LayerContext) -> str:

@@ -1,14 +1,15 @@
 """C for ConvTranspose (groups, stride, dilation, pads, output_padding; 1-d and 2-d): every input pixel
 scatters its products into a plane of exact integer accumulators (bias first), then the plane is
-requantized by the epilogue of ``frontc.cmodel.weighted``, as ``frontc.quant.integer.weighted`` does."""
+requantized by ``frontc.cmodel.requant``, as ``frontc.quant.integer.weighted`` does."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
+from frontc.cmodel import requant
 from frontc.cmodel.context import LayerContext
-from frontc.cmodel.weighted import acc_type, epilogue
+from frontc.cmodel.weighted import acc_type
 
 
 def _geometry(ctx: LayerContext) -> dict[str, int]:
@@ -55,7 +56,7 @@ def conv_transpose(ctx: LayerContext) -> str:
              f"{at} *acc = ({at} *)cm_scratch;"]
     if has_bias:
         lines.append(f"const int32_t *bias = {ctx.blob.add(np.asarray(ctx.param(2)), 'int32')};")
-    store = epilogue(ctx, "acc[(size_t)m * P + p]", "m", "((size_t)n * M + m) * P + p", g["M"])
+    store = requant.run(ctx, "m", "P", "acc + (size_t)m * P", "((size_t)n * M + m) * P", g["M"])
     return "\n".join(lines) + f"""
 int n, m, c, i, j, ih, iw, p;
 for (n = 0; n < N; n++) {{
@@ -78,6 +79,5 @@ for (n = 0; n < N; n++) {{
       }}
     }}
   }}
-  for (m = 0; m < M; m++) for (p = 0; p < P; p++)
-    {store}
+  for (m = 0; m < M; m++) {store}
 }}"""

@@ -58,6 +58,12 @@ def _inputs(ins: list[Any], node: Node) -> list[Any]:
             for t, v in zip(node.inputs, ins)]
 
 
+def _centered(ins: list[Any], node: Node) -> list[Any]:
+    """Inputs minus the zero points the node's ``zero_points`` lists (asymmetric imported models)."""
+    zps = node_quant(node).get("zero_points", {})
+    return [v.astype(np.int64) - np.asarray(zps[t], np.int64) if t in zps else v for t, v in zip(node.inputs, ins)]
+
+
 def _out(node: Node, i: int = 0) -> TensorQuant:
     return TensorQuant.from_meta(node_quant(node)["outputs"][node.outputs[i]])
 
@@ -89,6 +95,10 @@ def _clamp_bounds(act: str, params: list[float], tq: TensorQuant) -> tuple[int, 
 def weighted(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
     ins = _inputs(ins, node)
     nq = node_quant(node)
+    x, w = TensorQuant.from_meta(nq["x"]), TensorQuant.from_meta(nq["weight"])
+    if np.any(x.zero_point) or np.any(w.zero_point):  # asymmetric: sum (q_x - z_x)(q_w - z_w), pads real 0
+        ins = [ins[0].astype(np.int64) - int(x.zero_point),
+               ins[1].astype(np.int64) - w.broadcast(np.asarray(w.zero_point, np.int64), ins[1].ndim), *ins[2:]]
     acc = accumulate(node.op, ins, attrs)
     axis = 1 if node.op != "Dense" else acc.ndim - 1
     if len(ins) > 2 and ins[2] is not None:
@@ -113,7 +123,7 @@ def weighted(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
 def _computed(ins: list[Any], node: Node) -> list[tuple[str, Any]]:
     """(tensor, integer value) of the operands that are not the node's constant."""
     const = node_quant(node).get("constant")
-    return [(t, v) for i, (t, v) in enumerate(zip(node.inputs, _inputs(ins, node))) if i != const]
+    return [(t, v) for i, (t, v) in enumerate(zip(node.inputs, _centered(_inputs(ins, node), node))) if i != const]
 
 
 @kernel("Add", "Sub", variant=VARIANT)
@@ -129,7 +139,7 @@ def linear(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
 @kernel("Concat", variant=VARIANT)
 def concat(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
     rescale = node_quant(node)["rescale"]
-    parts = [requantize(v, rescale[t]) for t, v in zip(node.inputs, _inputs(ins, node))]
+    parts = [requantize(v, rescale[t]) for t, v in zip(node.inputs, _centered(_inputs(ins, node), node))]
     return _finish(np.concatenate(parts, axis=attrs["axis"]), _out(node))
 
 
@@ -175,8 +185,13 @@ def move(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray | list
 
 @kernel(*ROUNDED, variant=VARIANT)
 def rounded(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
-    """Averages and interpolations of the integers, exact in float64, rounded by the rule."""
+    """Averages and interpolations of the integers, exact in float64, rounded by the rule; a pool with
+    ``requant`` (an imported model's rescaling GlobalAvgPool) requantizes its exact sum instead."""
     ins = _inputs(ins, node)
-    y = get_kernel(node.op)([ins[0].astype(np.float64), *ins[1:]], attrs)
     out = _out(node)
+    if "requant" in node_quant(node):
+        (x,) = _centered(ins, node)
+        total = x.astype(np.int64).sum(axis=tuple(range(2, x.ndim)), keepdims=True)
+        return _finish(requantize(total, node_quant(node)["requant"]), out)
+    y = get_kernel(node.op)([ins[0].astype(np.float64), *ins[1:]], attrs)
     return np.clip(round_half_up(y), out.qmin, out.qmax).astype(out.dtype)

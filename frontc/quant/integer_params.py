@@ -102,13 +102,15 @@ def _scale(acts: dict[str, TensorQuant], tensor: str, node: Node) -> float:
 
 def _weighted(graph: Graph, node: Node, nq: dict[str, Any], acts: dict[str, TensorQuant],
               out: TensorQuant, pow2: bool) -> None:
-    from frontc.quant.quantize import quantize_values
+    from frontc.quant.quantize import output_groups, quantize_values
     x = acts[node.inputs[0]]
     wq = TensorQuant.from_meta(nq["weight"])
     w = graph.params[node.inputs[1]]
     qw = quantize_values(w, wq)
     _store(graph, node, 1, qw)
     acc_scale = np.asarray(wq.scale, np.float64) * float(x.scale)
+    if acc_scale.ndim:
+        acc_scale = np.tile(acc_scale, output_groups(node))
     bound = math.prod(w.shape[1:]) * (1 << (x.bits - 1)) * (1 << (wq.bits - 1))
     if node.op == "ConvTranspose":
         bound = math.prod(w.shape) // w.shape[1] * (1 << (x.bits - 1)) * (1 << (wq.bits - 1))

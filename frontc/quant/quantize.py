@@ -30,7 +30,8 @@ Table = Mapping[str, Mapping[str, float]]
 SCALE_PRESERVING = ("MaxPool", "GlobalMaxPool", "AvgPool", "GlobalAvgPool", "Flatten", "Reshape", "Transpose",
                     "Squeeze", "Unsqueeze", "Identity", "Dropout", "Relu", "Relu6", "Clip", "Resize", "Slice",
                     "Split", "SpaceToDepth", "DepthToSpace")
-# the weight's output-channel axis for per-channel quantization
+# the weight's output-channel axis for per-channel quantization (ConvTranspose: W is (C_in, C_out / group,
+# ...), so output channel g * C_out / group + j takes scale j; see ``output_groups``)
 WEIGHT_AXIS = {"Conv": 0, "Dense": 0, "ConvTranspose": 1}
 
 
@@ -97,16 +98,22 @@ def _weights(graph: Graph, node: Node, nq: dict[str, Any], x: TensorQuant, strat
              weight_quan: str, bits: int) -> None:
     w = graph.params[node.inputs[1]]
     axis = WEIGHT_AXIS[node.op] if weight_quan == "perchannel" else None
-    if node.op == "ConvTranspose" and node_attrs(node)["group"] != 1:
-        axis = None  # W's axis 1 holds the channels of one group only
     wq = strategies.weight(strategy, w, bits, axis)
+    groups = output_groups(node) if axis is not None else 1
     has_bias = len(node.inputs) > 2 and node.inputs[2] in graph.params
     if has_bias:
-        wq = strategies.bias_safe(wq, graph.params[node.inputs[2]], float(x.scale), strategy)
+        wq = strategies.bias_safe(wq, graph.params[node.inputs[2]], float(x.scale), strategy, groups)
     nq["x"] = x.to_meta()
     nq["weight"] = wq.to_meta()
     if has_bias:
-        nq["bias"] = strategies.bias(float(x.scale), wq.scale).to_meta()
+        nq["bias"] = strategies.bias(float(x.scale), np.tile(wq.scale, groups) if groups > 1 else wq.scale).to_meta()
+
+
+def output_groups(node: Node) -> int:
+    """How many times a per-channel weight scale repeats over the output channels: a grouped
+    ConvTranspose's W axis 1 holds the C_out / group channels of one group (ONNX's DequantizeLinear
+    axis 1 means the same), every other weighted op 1."""
+    return int(node_attrs(node)["group"]) if node.op == "ConvTranspose" else 1
 
 
 def _entry(table: Table, tensor: str, node: Node | None) -> Mapping[str, float]:
@@ -137,10 +144,12 @@ def codes(x: np.ndarray, tq: TensorQuant) -> np.ndarray:
     return np.clip(np.floor(x.astype(np.float32) / scale + np.float32(0.5)), low, high).astype(np.float32)
 
 
-def accumulator_scale(nq: dict[str, Any]) -> np.ndarray:
-    """float32(s_x * s_w), per output channel or scalar (as a 1-d array), of a weighted node."""
+def accumulator_scale(nq: dict[str, Any], groups: int = 1) -> np.ndarray:
+    """float32(s_x * s_w), per output channel (per-channel scales repeated ``groups`` times, see
+    ``output_groups``) or scalar (as a 1-d array), of a weighted node."""
     x, w = TensorQuant.from_meta(nq["x"]), TensorQuant.from_meta(nq["weight"])
-    return np.atleast_1d(np.float32(float(x.scale) * np.asarray(w.scale, np.float64)))
+    scale = np.atleast_1d(np.float32(float(x.scale) * np.asarray(w.scale, np.float64)))
+    return np.tile(scale, groups) if scale.size > 1 else scale
 
 
 def quantize_values(x: np.ndarray, tq: TensorQuant) -> np.ndarray:

@@ -134,7 +134,8 @@ def cmodel_ops_net(seed: int = 0) -> Graph:
 
 def cmodel_transpose_net(seed: int = 0) -> Graph:
     """ConvTranspose (stride, asymmetric pads, output_padding, dilation, groups, depthwise, fused
-    Relu/Sigmoid/LeakyRelu) and broadcasting Mul/Add (per-channel and scalar operands, either side)."""
+    Relu/Sigmoid/LeakyRelu), broadcasting Mul/Add (per-channel and scalar operands, either side) and a
+    strided, dilated depthwise Conv with a channel multiplier."""
     rng = np.random.default_rng(seed)
     b = GraphBuilder("cmodel_transpose_net", "frontc")
     x = b.input("data", (2, 4, 7, 6), layout="NCHW")
@@ -156,13 +157,17 @@ def cmodel_transpose_net(seed: int = 0) -> Graph:
     one = b.add1("Conv", [gate, b.param("squeeze.weight", w)], name="squeeze")
     s = b.add1("Add", [one, se], name="add_scalar")
     s = b.add1("Mul", [gate, s], name="mul_channel")
-    y = deconv(s, 4, 3, "ct4", (1, 1), act="LeakyRelu", params=(0.2,), strides=[3, 2], output_padding=[2, 0])
+    w = rng.standard_normal((8, 1, 3, 5)).astype(np.float32) / 3
+    d = b.add1("Conv", [s, b.param("dw.weight", w), b.param("dw.bias", rng.normal(0, 0.1, 8))],
+               {"group": 4, "strides": [2, 3], "pads": [1, 2, 0, 1], "dilations": [1, 2], "activation": "Relu6"},
+               name="dw")
+    y = deconv(d, 8, 3, "ct4", (1, 1), act="LeakyRelu", params=(0.2,), strides=[3, 2], output_padding=[2, 0])
     return b.finish([y])
 
 
 def cmodel_1d_net(seed: int = 0) -> Graph:
-    """1-d layers of the C model: Conv (stride, pads, dilation, depthwise), ConvTranspose, Max/Avg (ceil
-    mode, counted pads) and global pools, and a broadcasting Add of a global pool."""
+    """1-d layers of the C model: Conv (stride, pads, dilation, depthwise, strided depthwise),
+    ConvTranspose, Max/Avg (ceil mode, counted pads) and global pools, a broadcasting Add of a global pool."""
     rng = np.random.default_rng(seed)
     b = GraphBuilder("cmodel_1d_net", "frontc")
     x = b.input("data", (2, 3, 23), layout="NCW")
@@ -175,6 +180,7 @@ def cmodel_1d_net(seed: int = 0) -> Graph:
 
     c = conv(x, 3, 8, "c1", 5, strides=[2], pads=[2, 1], activation="Relu")
     c = conv(c, 8, 8, "dw", 3, group=8, dilations=[2], pads=[2, 2])
+    c = conv(c, 8, 8, "dw2", 3, group=8, strides=[2], pads=[2, 3])
     mp = b.add1("MaxPool", [c], {"kernel_shape": [3], "strides": [2], "pads": [1, 0], "ceil_mode": 1}, name="mp")
     ap = b.add1("AvgPool", [c], {"kernel_shape": [2], "strides": [2], "pads": [1, 0], "count_include_pad": 1,
                                  "ceil_mode": 1}, name="ap")

@@ -10,7 +10,7 @@ from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import IRFormatError, OptionError, UnsupportedOpError
 from frontc.passes import run_pipeline
-from frontc.testing.graphs import cmodel_1d_net, cmodel_ops_net, cmodel_transpose_net, tiny_resnet
+from frontc.testing.graphs import cmodel_1d_net, cmodel_ops_net, cmodel_transpose_net, const_ops_net, tiny_resnet
 from tests.cmodel.helpers import built, quantized
 from tests.quant.helpers import random_inputs
 
@@ -50,18 +50,22 @@ def test_every_layer_every_integer_equals_the_numpy_integer_path(tmp_path, ops_n
     assert layers == len(graph.nodes) == 27
 
 
-@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net])
+FLIPPED = {"cmodel_transpose_net": ("ct2", "se", "add_scalar", "dw", "ct4"), "cmodel_1d_net": ("dw2", "ct"),
+           "const_ops_net": ("center", "normalize", "scale", "shift", "diff", "flip", "fc_scale")}
+
+
+@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net])
 @pytest.mark.parametrize("strategy,weight_quan,opt", [("symmetry_max_t", "perchannel", "O0"),
                                                       ("scale_shift_t", "perlayer", "O3")])
-def test_transposed_one_d_and_broadcasting_layers_equal_the_numpy_integer_path(tmp_path, net, strategy,
-                                                                               weight_quan, opt) -> None:
+def test_transposed_one_d_broadcasting_and_constant_layers_equal_the_numpy_integer_path(
+        tmp_path, net, strategy, weight_quan, opt) -> None:
     graph = net()
     inputs = random_inputs(graph, 6)
     q = quantized(graph, inputs[:4], strategy, weight_quan)
     model = built(q, tmp_path, opt=opt)
     assert _check_every_layer(q, model, inputs[4:]) == len(graph.nodes)
     expected = run(q, inputs[4], trace=True)
-    for name in ("ct2", "se", "add_scalar", "ct4") if graph.name == "cmodel_transpose_net" else ("dw", "mp", "ct"):
+    for name in FLIPPED[graph.name]:
         wrong = {k: v.copy() for k, v in expected.items()}
         wrong[name].flat[-1] ^= 1
         assert [(m.tensor, m.count) for m in mismatches(wrong, model.trace(inputs[4]))] == [(name, 1)]
