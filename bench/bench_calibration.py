@@ -5,8 +5,11 @@ Runtime: --backend onnxruntime (default, the fastest here) or torch, for both th
 calibration. Inputs: --inputs (default 500) seeded random crops (area 30-100 %, flipped half the time) of
 scikit-image's photos (configs/data/skimage_photos.txt), 224x224, ImageNet mean/std, stored as a
 memory-mapped .npy. Model: torch ResNet-50 (frontc.models.torch, seeded), IR_fused_for_CModel.
-The float pass and calibration alternate --repeat times in one process; the medians' ratio is
-printed (goal: at most 1.5x). Peak RSS is measured in fresh processes (`frontc calibrate` vs a
+The float pass and calibration alternate --repeat times in one process (each from the IR file:
+model building included on both sides); the medians' ratios of wall and of process CPU time are
+printed (goal: at most 1.5x). On a shared machine the CPU ratio is the steadier one: calibration
+scans on one thread per CPU besides the runtime's, which takes a larger share of busy cores.
+Peak RSS is measured in fresh processes (`frontc calibrate` vs a
 float pass alone), so each number is that process's own maximum resident set.
 
     .venv/bin/python bench/bench_calibration.py [--inputs 500] [--observer kl] [--repeat 1] [--chunk 8]
