@@ -9,8 +9,8 @@ The float pass and calibration alternate --repeat times in one process (each fro
 model building included on both sides); the medians' ratios of wall and of process CPU time are
 printed (goal: at most 1.5x). On a shared machine the CPU ratio is the steadier one: calibration
 scans on one thread per CPU besides the runtime's, which takes a larger share of busy cores.
-Peak RSS is measured in fresh processes (`frontc calibrate` vs a
-float pass alone), so each number is that process's own maximum resident set.
+Peak RSS is measured in fresh processes (`frontc calibrate` vs a float pass alone), so each
+number is that process's own maximum resident set.
 
     .venv/bin/python bench/bench_calibration.py [--inputs 500] [--observer kl] [--repeat 1] [--chunk 8]
 """
