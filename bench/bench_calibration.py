@@ -103,8 +103,10 @@ def float_pass(graph_path: Path, data: Path, chunk: int, backend: str) -> tuple[
 
 
 def peak_rss(code: str) -> float:
-    """Peak RSS (MiB) of a fresh Python process running ``code``."""
-    script = f"{code}\nimport resource; print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    """Peak RSS (MiB) of a fresh Python process running ``code``: its VmHWM, which starts afresh at
+    exec (ru_maxrss would start at this forking process's own RSS and report that)."""
+    script = (f"{code}\nhwm = [line for line in open('/proc/self/status') if line.startswith('VmHWM')][0]\n"
+              "print('PEAK', int(hwm.split()[1]) / 1024)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
     return float(out.split("PEAK")[-1])
