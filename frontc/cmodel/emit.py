@@ -70,11 +70,10 @@ def check_emittable(graph: Graph) -> None:
 
 
 def _asymmetric(node: Node) -> str | None:
-    """Imported asymmetric models: the C kernels take zero points only on outputs."""
+    """Imported models: the C kernels subtract input zero points, but take symmetric weights only."""
     nq = node_quant(node)
-    reads = [nq[k] for k in ("x", "weight") if k in nq]
-    if nq.get("zero_points") or any(np.any(TensorQuant.from_meta(d).zero_point) for d in reads):
-        return f"{node.op} reading asymmetric (zero point) inputs"
+    if "weight" in nq and np.any(TensorQuant.from_meta(nq["weight"]).zero_point):
+        return f"{node.op} with asymmetric (zero point) weights"
     return None
 
 

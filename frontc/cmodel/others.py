@@ -25,6 +25,11 @@ def unsupported(ctx: LayerContext) -> str | None:
     return None
 
 
+def _zero_point(ctx: LayerContext, tensor: str) -> int:
+    """The zero point an imported asymmetric model subtracts from ``tensor`` first (0 for frontc's own)."""
+    return int(ctx.quant.get("zero_points", {}).get(tensor, 0))
+
+
 def _xy(ctx: LayerContext) -> str:
     x, y = ctx.node.inputs[0], ctx.node.outputs[0]
     return (f"const {ctx.ctype(x)} *x = {ctx.ptr(x)};\n{ctx.ctype(y)} *y = {ctx.ptr(y, const=False)};\n"
@@ -84,8 +89,8 @@ def global_pool(ctx: LayerContext) -> str:
         store = f"({yt})cm_clamp(cm_divide_round(acc, A), {out.qmin}, {out.qmax})"
         if "requant" in ctx.quant:  # an imported model's rescaling pool: the exact sum requantized
             m, s = ctx.per_channel(ctx.quant["requant"], 1)
-            store = (f"({yt})cm_clamp(cm_shift(acc * {m}[0], {s}[0]) + {int(out.zero_point)}, "
-                     f"{out.qmin}, {out.qmax})")
+            store = (f"({yt})cm_clamp(cm_shift((acc - (int64_t)A * {_zero_point(ctx, node.inputs[0])}) * {m}[0], "
+                     f"{s}[0]) + {int(out.zero_point)}, {out.qmin}, {out.qmax})")
     return (_xy(ctx) + f"enum {{ A = {area} }};\nint p, i;\nfor (p = 0; p < {planes}; p++) {{\n"
             f"  int64_t acc = {init};\n  for (i = 0; i < A; i++) {inner}\n  y[p] = {store};\n}}")
 
@@ -103,8 +108,9 @@ def concat(ctx: LayerContext) -> str:
         chunk = math.prod(ctx.shape(t)[axis:])
         m, s = ctx.per_channel(ctx.quant["rescale"][t], 1)
         lines.append(f"  {{ const {ctx.ctype(t)} *x{k} = {ctx.ptr(t)} + o * {chunk};\n"
-                     f"    for (i = 0; i < {chunk}; i++) y[at++] = ({ctx.ctype(y)})cm_clamp(cm_shift((int64_t)x{k}[i]"
-                     f" * {m}[0], {s}[0]) + {int(out.zero_point)}, {out.qmin}, {out.qmax}); }}")
+                     f"    for (i = 0; i < {chunk}; i++) y[at++] = ({ctx.ctype(y)})cm_clamp(cm_shift(("
+                     f"(int64_t)x{k}[i] - {_zero_point(ctx, t)}) * {m}[0], {s}[0]) + {int(out.zero_point)}, "
+                     f"{out.qmin}, {out.qmax}); }}")
     return "\n".join(lines) + "\n}"
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from frontc.cmodel import depthwise, requant
-from frontc.cmodel.context import LayerContext, window_range
+from frontc.cmodel.context import LayerContext, window_range, x_zero_point
 from frontc.cmodel.requant import epilogue
 
 WEIGHTED = ("Conv", "ConvTranspose", "Dense")
@@ -33,7 +33,8 @@ def row_plan(ctx: LayerContext) -> tuple[int, int, str]:
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     k = w.shape[1]
     bias = np.abs(ctx.param(2)).max(initial=0) if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else 0
-    bound = _padded(k) * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
+    bound = _padded(k) * 255 * 128 + int(bias) \
+        + (128 + abs(x_zero_point(ctx))) * int(np.abs(w.sum(axis=1)).max(initial=0))
     x = ctx.dtypes[ctx.node.inputs[0]]
     depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1
     int8 = x == "int8" and ctx.param(1).dtype == np.int8 and acc_type(ctx) == "int32_t"
@@ -56,14 +57,17 @@ def _weight_rows(ctx: LayerContext) -> str:
 
 
 def _bias(ctx: LayerContext) -> np.ndarray | None:
-    """The int32 bias with the row offset's correction -offset * sum(w) folded in (None: no bias)."""
+    """The int32 bias with the row offset's and the input zero point's correction -(offset + z) * sum(w)
+    folded in (None: no bias)."""
     offset, _, _ = row_plan(ctx)
+    depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1  # subtracts z per tap instead
+    shift = offset + (0 if depthwise else x_zero_point(ctx))
     has = len(ctx.node.inputs) > 2 and ctx.node.inputs[2]
-    if not has and not offset:
+    if not has and not shift:
         return None
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     bias = ctx.param(2).astype(np.int64) if has else np.zeros(w.shape[0], np.int64)
-    return bias - offset * w.sum(axis=1)
+    return bias - shift * w.sum(axis=1)
 
 
 def _pointers(ctx: LayerContext) -> list[str]:
@@ -191,11 +195,19 @@ def _rows(ctx: LayerContext, g: dict[str, int], rt: str, offset: int) -> str:
         }}
         {f"memset(r + {taps}, 0, sizeof({rt}) * {row_plan(ctx)[1] - taps});" if row_plan(ctx)[1] > taps else ""}
       }} else {{
-        {"memset(r, 128, K);" if offset else f"memset(r, 0, sizeof({rt}) * K);"}
+        {_pad_fill(ctx, offset, rt)}
         for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
           r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
       }}
     }}"""
+
+
+def _pad_fill(ctx: LayerContext, offset: int, rt: str) -> str:
+    """Fill a row with the padding value: the input's zero point (+ the row offset)."""
+    value = offset + x_zero_point(ctx)
+    if offset or not value:
+        return f"memset(r, {value}, {'K' if offset else f'sizeof({rt}) * K'});"
+    return f"for (k = 0; k < K; k++) r[k] = ({rt}){value};"
 
 
 def scratch_bytes(ctx: LayerContext) -> int:

@@ -176,7 +176,9 @@ def estimate(graph: Graph, hw: Hardware) -> PerfReport:
     inputs, outputs = {s.name for s in graph.inputs}, set(graph.outputs)
     layers = [_layer(graph, node, cost, hw, outputs, inputs) for node, cost in zip(graph.nodes, costs, strict=True)]
     quant = annotations.describe(graph)
+    overrides = len((annotations.graph_quant(graph) or {}).get("layers", {}))
     bits_from = f"float IR: weights and activations assumed {hw.mac_bits}-bit (the hardware's mac_bits)" \
         if quant is None else (f"quantization annotations: {quant['strategy']} {quant['weight_quan']}, "
-                               f"W{quant['weight_bits']}/A{quant['act_bits']}")
+                               f"W{quant['weight_bits']}/A{quant['act_bits']}"
+                               + (f", per-layer options on {overrides} node(s)" if overrides else ""))
     return PerfReport(hw, layers, bits_from)

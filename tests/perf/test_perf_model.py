@@ -76,7 +76,7 @@ def test_recorded_sparsity_patterns_and_capped_speedup():
     assert n.pattern == "dense" and n.effective_macs == n.macs and n.weight_bytes == sparse.size
 
 
-def small_net(w4: bool = True):
+def small_net(w4: bool = True, layers=None):
     """x (1, 8, 10, 10) -> Conv 3x3 (16, pad 1, 2:4 recorded) -> Relu -> GlobalAvgPool -> Flatten -> Dense (10,
     unstructured 75% recorded, bias), quantized symmetry_max per channel, weights at 4 (or 8) bits, activations 8."""
     from frontc.quant import quantize_graph
@@ -94,7 +94,8 @@ def small_net(w4: bool = True):
     y = b.add1("Dense", [f, b.param("fc_w", fc), b.param("fc_b", np.zeros(10, np.float32))], name="fc")
     graph = recorded(recorded(b.finish([y]), "2:4", 0.5), "unstructured", 0.75, node="fc")
     table = {t: {"min": -4.0, "max": 4.0} for t in ("x", c, r, g, f, y)}
-    return quantize_graph(graph, table, "symmetry_max", weight_quan="perchannel", weight_bits=4 if w4 else 8), w, fc
+    return quantize_graph(graph, table, "symmetry_max", weight_quan="perchannel", weight_bits=4 if w4 else 8,
+                          layers=layers), w, fc
 
 
 def test_quantized_pruned_network_bytes_and_latency_from_the_formulas():
@@ -129,6 +130,11 @@ def test_quantized_pruned_network_bytes_and_latency_from_the_formulas():
     assert report.bits_from == "quantization annotations: symmetry_max perchannel, W4/A8"
     eight = {r.name: r for r in estimate(small_net(w4=False)[0], hw).layers}  # W8: twice the weight bits
     assert eight["conv"].weight_bytes == min(w.size, nnz * (8 + 2) / 8)
+    mixed = estimate(small_net(layers={"fc": {"weight_bits": 8}})[0], hw)  # per-layer options: fc at 8 bits
+    conv, dense = mixed.layers[0], mixed.layers[-1]
+    assert (conv.weight_bits, dense.weight_bits) == (4, 8) and conv.weight_bytes == weight
+    assert dense.weight_bytes == min(fc.size, 40 * (8 + 4) / 8) + 10 * 32 / 8
+    assert mixed.bits_from.endswith("W4/A8, per-layer options on 1 node(s)")
 
 
 def test_a_bit_width_the_hardware_does_not_support_is_refused(tmp_path, capsys):

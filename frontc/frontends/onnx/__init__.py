@@ -10,6 +10,7 @@ from typing import Any
 
 from frontc.frontends.onnx import (  # noqa: F401
     attention,
+    bitwise,
     composite,
     conv,
     elementwise,

@@ -51,15 +51,13 @@ def test_single_op_matches_the_interpreter(case):
 # the sequence ops MXNet has no op for, and the forms its fused RNN cannot take (a bool graph output:
 # MXNet has no bool tensors)
 NOT_IN_MXNET = {"gru_reverse": "linear_before_reset=0", "rnn_relu_lengths": "sequence_lens",
-                "equal": "a bool graph output", "group_norm": "no emitter for GroupNorm",
-                "instance_norm": "no emitter for InstanceNorm", "einsum": "no emitter for Einsum",
-                "cum_sum_reverse": "no emitter for CumSum", "top_k": "no emitter for TopK",
-                "arg_max": "no emitter for ArgMax", "reduce_l2": "no emitter for ReduceL2"}
+                "equal": "a bool graph output", "einsum": "no emitter for Einsum",
+                "cum_sum_reverse": "no emitter for CumSum"}
 
 
 @pytest.mark.parametrize("case", [c for c in SEQUENCE_OPS if c not in NOT_IN_MXNET])
 def test_sequence_op_matches_the_interpreter(case):
-    """LSTM/GRU/RNN (every output), LayerNorm, Gelu, Attention, MatMul, Gather, Where... in mxnet."""
+    """LSTM/GRU/RNN (every output), norms, Gelu, Attention, MatMul, Gather, Where, TopK... in mxnet."""
     graph, feeds = single_op_graph(case)
     expected = frontc.run(graph, feeds)
     actual = run_mxnet(graph, feeds)
