@@ -66,13 +66,15 @@ def fused_resnet50(folder: Path) -> Path:
     return save_graph(result.cmodel, folder / "IR_fused_for_CModel")[0]
 
 
-def float_pass(graph_path: Path, data: Path, chunk: int, backend: str) -> float:
-    """Seconds of one plain float inference pass over ``data`` in chunks, with ``backend``."""
+def float_pass(graph_path: Path, data: Path, chunk: int, backend: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of one plain float inference pass over ``data`` in chunks, with ``backend``
+    (building the model in the runtime included, as in calibration)."""
     from frontc.datasets.images import ArrayInputs
     from frontc.ir import load_graph
     from frontc.ir.batch import rebatch
     from frontc.quant.calibrate import chunks
 
+    start, cpu = time.perf_counter(), time.process_time()
     graph = load_graph(graph_path)
     specialized = rebatch(graph, chunk)[0]
     if backend == "torch":
@@ -92,10 +94,9 @@ def float_pass(graph_path: Path, data: Path, chunk: int, backend: str) -> float:
         def forward(x: np.ndarray) -> None:
             session.run(None, {name: x})
     inputs = ArrayInputs(data, graph.inputs[0])
-    start = time.perf_counter()
     for x, _ in chunks(inputs, chunk, 32, None):
         forward(x)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def peak_rss(code: str) -> float:
@@ -128,19 +129,25 @@ def main() -> None:
         graph = load_graph(graph_path)
         print(f"ResNet-50 fused IR ({len(graph.nodes)} nodes), {args.inputs} inputs, chunk {args.chunk}, "
               f"runtime {args.backend} (torch {torch.__version__}, {torch.get_num_threads()} threads)")
-        floats, calibrations, tables = [], [], []
+        runs: dict[str, list[float]] = {key: [] for key in ("float", "float_cpu", "calib", "calib_cpu", "table")}
         for _ in range(args.repeat):
-            floats.append(float_pass(graph_path, data, args.chunk, args.backend))
-            start = time.perf_counter()
+            wall, cpu = float_pass(graph_path, data, args.chunk, args.backend)
+            runs["float"].append(wall)
+            runs["float_cpu"].append(cpu)
+            start, cpu = time.perf_counter(), time.process_time()
+            graph = load_graph(graph_path)
             stats, _ = collect(graph, ArrayInputs(data, graph.inputs[0]), chunk=args.chunk, backend=args.backend,
                                progress=False)
             middle = time.perf_counter()
             make_table(graph, stats, args.inputs, args.observer)
-            calibrations.append(time.perf_counter() - start)
-            tables.append(time.perf_counter() - middle)
-        f, c, t = (statistics.median(v) for v in (floats, calibrations, tables))
-        print(f"float pass {f:.1f} s, calibration ({args.observer}) {c:.1f} s (statistics {c - t:.1f} s + "
-              f"thresholds {t:.1f} s): {c / f:.2f}x")
+            runs["calib"].append(time.perf_counter() - start)
+            runs["calib_cpu"].append(time.process_time() - cpu)
+            runs["table"].append(time.perf_counter() - middle)
+        f, fc, c, cc, t = (statistics.median(v) for v in runs.values())
+        print(f"float pass {f:.1f} s (CPU {fc:.1f} s), calibration ({args.observer}) {c:.1f} s (CPU {cc:.1f} s; "
+              f"thresholds {t:.1f} s): {c / f:.2f}x wall, {cc / fc:.2f}x CPU (load average "
+              f"{os.getloadavg()[0]:.1f}); each run: float {' '.join(f'{v:.1f}' for v in runs['float'])}, "
+              f"calibration {' '.join(f'{v:.1f}' for v in runs['calib'])} s")
         base = (f"from pathlib import Path\nimport sys\nsys.path.insert(0, {str(ROOT / 'bench')!r})\n"
                 "import bench_calibration as b\n")
         rss_float = peak_rss(base + f"b.float_pass(Path({str(graph_path)!r}), Path({str(data)!r}), {args.chunk}, "
@@ -153,6 +160,7 @@ def main() -> None:
               f"(inputs memory-mapped: {args.inputs * 3 * 224 * 224 * 4 / 2**20:.0f} MiB on disk)")
         if args.json:
             Path(args.json).write_text(json.dumps({"inputs": args.inputs, "float_s": f, "calibration_s": c,
+                                                   "float_cpu_s": fc, "calibration_cpu_s": cc,
                                                    "thresholds_s": t, "ratio": c / f, "rss_float_mib": rss_float,
                                                    "rss_calibration_mib": rss_calib}, indent=1) + "\n")
 

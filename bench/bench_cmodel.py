@@ -6,8 +6,10 @@ C model is emitted and built (-O3 -march=native). The same float IR is exported 
 (frontc.backends.onnx) and quantized by onnxruntime.quantization.quantize_static (QDQ, int8
 activations and per-channel int8 weights, min/max calibration on the same inputs): ONNX Runtime then
 runs the same network with its own int8 kernels. Every engine runs one thread; the rounds are
-interleaved (the order rotates) and the median wall-clock milliseconds per image are printed with
-their ratios. The C model's outputs are checked equal to the numpy path's before timing.
+interleaved (the order rotates) and the median milliseconds per image are printed with their ratios,
+both wall clock and the CPU time of the calling thread (which every engine runs on: on a shared,
+loaded machine the CPU time is the steadier measure; the load average is printed with them). The C
+model's outputs are checked equal to the numpy path's before timing.
 
     .venv/bin/python bench/bench_cmodel.py [--models resnet50 mobilenet_v2] [--repeat 5] [--batch 4]
 
@@ -41,21 +43,6 @@ def fused_graph(name: str):
     return run_pipeline(run_pipeline(graph, "reconstruct")[0], "cmodel")[0]
 
 
-def minmax_table(graph, inputs):
-    from frontc.interpreter import run
-    table: dict[str, dict[str, float]] = {}
-
-    def observe(node, values) -> None:
-        for name, value in values.items():
-            entry = table.setdefault(name, {"min": np.inf, "max": -np.inf})
-            entry["min"] = min(entry["min"], float(value.min()))
-            entry["max"] = max(entry["max"], float(value.max()))
-
-    for x in inputs:
-        run(graph, x, observer=observe)
-    return table
-
-
 def ort_qdq_session(graph, inputs, folder: Path):
     import onnxruntime as ort
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
@@ -77,25 +64,26 @@ def ort_qdq_session(graph, inputs, folder: Path):
     return ort.InferenceSession(str(folder / "qdq.onnx"), options, providers=["CPUExecutionProvider"])
 
 
-def median_ms(fn, repeat: int, per: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3 / per)
-    return statistics.median(times)
+def timed_ms(fn, per: int) -> tuple[float, float]:
+    """(wall, CPU time of this thread) in milliseconds per image of one call of ``fn``."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    fn()
+    return (time.perf_counter() - wall) * 1e3 / per, (time.thread_time() - cpu) * 1e3 / per
 
 
-def bench(name: str, args: argparse.Namespace, folder: Path) -> dict[str, float]:
+def bench(name: str, args: argparse.Namespace, folder: Path) -> dict[str, tuple[float, float]]:
     from frontc.cmodel import CModel, build, emit
+    from frontc.datasets.images import MemoryInputs
     from frontc.interpreter import run
     from frontc.quant import quantize_graph
+    from frontc.quant.calibrate import calibrate
 
     graph = fused_graph(name)
     rng = np.random.default_rng(0)
     inputs = [rng.uniform(-1, 1, graph.inputs[0].shape).astype(np.float32) for _ in range(args.calib + args.batch)]
     calib, batch = inputs[:args.calib], np.concatenate(inputs[args.calib:])
-    q = quantize_graph(graph, minmax_table(graph, calib), "symmetry_max_t", weight_quan="perchannel")
+    table, _ = calibrate(graph, MemoryInputs(calib), "minmax", progress=False)
+    q = quantize_graph(graph, table, "symmetry_max_t", weight_quan="perchannel")
     out = folder / name
     out.mkdir()
     for file, data in emit(q).files.items():
@@ -113,13 +101,13 @@ def bench(name: str, args: argparse.Namespace, folder: Path) -> dict[str, float]
                "ORT QDQ": (lambda: [session.run(None, {feed: x}) for x in inputs[args.calib:]], args.batch)}
     for fn, _ in engines.values():
         fn()  # warm-up
-    rounds: dict[str, list[float]] = {k: [] for k in engines}
+    rounds: dict[str, list[tuple[float, float]]] = {k: [] for k in engines}
     order = list(engines)
     for r in range(args.repeat):
         for key in order[r % 3:] + order[:r % 3]:
             fn, per = engines[key]
-            rounds[key].append(median_ms(fn, 1, per))
-    return {k: statistics.median(v) for k, v in rounds.items()}
+            rounds[key].append(timed_ms(fn, per))
+    return {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in rounds.items()}
 
 
 def main() -> None:
@@ -129,13 +117,16 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=4, help="images per C / ORT round")
     parser.add_argument("--calib", type=int, default=4)
     args = parser.parse_args()
-    print("single thread; median ms per image")
+    print(f"single thread; median ms per image, wall clock and CPU time of the thread (load average "
+          f"{os.getloadavg()[0]:.1f} at the start)")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.models:
             ms = bench(name, args, Path(tmp))
-            c = ms["C model"]
-            print(f"{name:13s} numpy *_t {ms['numpy *_t']:8.1f}  C model {c:7.1f}  ORT QDQ {ms['ORT QDQ']:7.1f}   "
-                  f"C vs numpy {ms['numpy *_t'] / c:5.1f}x faster, C / ORT {c / ms['ORT QDQ']:4.1f}x")
+            for i, kind in enumerate(("wall", "CPU")):
+                npy, c, ort = ms["numpy *_t"][i], ms["C model"][i], ms["ORT QDQ"][i]
+                print(f"{name:13s} {kind:4s} numpy *_t {npy:8.1f}  C model {c:7.1f}  ORT QDQ {ort:7.1f}   "
+                      f"C vs numpy {npy / c:5.1f}x faster, C / ORT {c / ort:4.1f}x")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ COMMANDS = {
     "quantize": "Quantize a fused IR by a step-6 config; per-layer error and the final distance.",
     "accuracy": "Top-1/top-5 of the float IR and every quantization strategy on labelled images.",
     "cmodel": "The bit-exact integer C model of a quantized IR: emit, build, run.",
+    "qimport": "Import an already quantized model (ONNX QDQ/QLinear, TFLite int8) as an integer IR.",
 }
 
 

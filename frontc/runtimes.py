@@ -57,6 +57,25 @@ def _tf(graph: Graph) -> Runner:
     return lambda feeds: run_keras(model, feeds)
 
 
+def _tflite_order(details: list[dict], names: list[str], what: str) -> list[dict]:
+    """``details`` in the order of the IR's ``names``: inputs keep the IR names (``serving_default_`` and
+    ``:0`` aside); outputs come as Identity, Identity_1... in the frozen function's output order."""
+    def key(detail: dict) -> str:
+        return detail["name"].removeprefix("serving_default_").split(":")[0]
+
+    if what == "input":
+        by_name = {key(d): d for d in details}
+        if set(by_name) == set(names):
+            return [by_name[n] for n in names]
+    else:
+        index = {key(d): d for d in details}
+        ordered = [index.get("Identity" if i == 0 else f"Identity_{i}") for i in range(len(names))]
+        if None not in ordered and len(details) == len(names):
+            return ordered
+    raise OptionError(f"the TFLite model's {what}s {[d['name'] for d in details]} do not map onto the IR's "
+                      f"{names}", hint="use the tf runtime")
+
+
 def _tflite(graph: Graph) -> Runner:
     """The Keras reconstruction (NHWC at the edges) converted frozen to TFLite, in tf.lite's Interpreter."""
     import tensorflow as tf
@@ -64,23 +83,24 @@ def _tflite(graph: Graph) -> Runner:
     from frontc.backends.tf import to_keras, to_tflite
     from frontc.interpreter import check_feeds
 
-    if len(graph.outputs) != 1 or len(graph.inputs) != 1:
-        raise OptionError(f"the tflite runtime runs single-input, single-output graphs; '{graph.name}' has "
-                          f"{len(graph.inputs)} and {len(graph.outputs)}", hint="use the tf runtime")
     interpreter = tf.lite.Interpreter(model_content=to_tflite(to_keras(graph, channels_last_io=True)),
                                       num_threads=_threads() or None)
     interpreter.allocate_tensors()
-    index = interpreter.get_input_details()[0]["index"]
-    output = interpreter.get_output_details()[0]["index"]
-    name = graph.inputs[0].name
+    inputs = _tflite_order(interpreter.get_input_details(), graph.input_names, "input")
+    outputs = _tflite_order(interpreter.get_output_details(), list(graph.outputs), "output")
 
     def run(feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        value = check_feeds(graph, feeds)[name]
-        interpreter.set_tensor(index, np.ascontiguousarray(value.transpose(NCHW_TO_NHWC)) if value.ndim == 4
-                               else value)
+        feeds = check_feeds(graph, feeds)
+        for name, detail in zip(graph.input_names, inputs):
+            value = feeds[name]
+            interpreter.set_tensor(detail["index"], np.ascontiguousarray(value.transpose(NCHW_TO_NHWC))
+                                   if value.ndim == 4 else value)
         interpreter.invoke()
-        result = interpreter.get_tensor(output)
-        return {graph.outputs[0]: result.transpose(NHWC_TO_NCHW) if result.ndim == 4 else result}
+        results = {}
+        for name, detail in zip(graph.outputs, outputs):
+            result = interpreter.get_tensor(detail["index"])
+            results[name] = result.transpose(NHWC_TO_NCHW) if result.ndim == 4 else result
+        return results
 
     return run
 

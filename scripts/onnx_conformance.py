@@ -16,7 +16,8 @@ def main() -> None:
     outcomes = [run_case(case) for case in node_cases()]
     if args.all:
         for o in outcomes:
-            print(f"{o.status:8s} {o.case} {o.reason}")
+            bound = f" [bound as constants: {', '.join(o.bound)}]" if o.bound else ""
+            print(f"{o.status:8s} {o.case} {o.reason}{bound}")
     print(summary(outcomes))
 
 

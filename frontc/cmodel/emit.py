@@ -9,22 +9,24 @@ from typing import Any
 
 import numpy as np
 
-from frontc.cmodel import others, resize, weighted
+from frontc.cmodel import binary, others, resize, transpose, weighted
 from frontc.cmodel.blob import HEADER, Blob, c_type
 from frontc.cmodel.context import LayerContext
 from frontc.cmodel.plan import ArenaPlan, plan_arena
 from frontc.cmodel.runtime import API, HELPERS
 from frontc.cmodel.runtime import HEADER as H_FILE
 from frontc.ir.errors import OptionError, UnsupportedOpError
-from frontc.ir.graph import Graph
+from frontc.ir.graph import Graph, Node
 from frontc.ir.validate import lint
-from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_quantized
+from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_quantized, node_quant
 from frontc.quant.integer_params import TABLE_ACTIVATIONS
 
 FORMAT = 1
-KERNELS = {"Conv": weighted.conv, "Dense": weighted.dense, "MaxPool": others.pool, "AvgPool": others.pool,
-           "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool, "Add": others.add_mul,
-           "Mul": others.add_mul, "Concat": others.concat, "Relu": others.clamp, "Relu6": others.clamp,
+KERNELS = {"Conv": weighted.conv, "ConvTranspose": transpose.conv_transpose, "Dense": weighted.dense,
+           "MaxPool": others.pool, "AvgPool": others.pool,
+           "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool,
+           **{op: binary.binary for op in ("Add", "Sub", "Mul", "Div")}, "Concat": others.concat,
+           "Relu": others.clamp, "Relu6": others.clamp,
            "Clip": others.clamp, "Softmax": others.softmax, **{op: others.table for op in TABLE_ACTIVATIONS},
            **{op: others.copy for op in others.COPIES}, **{op: others.gather for op in others.GATHERS}}
 WEIGHTS = ("blob", "const")
@@ -55,16 +57,24 @@ def check_emittable(graph: Graph) -> None:
         if node.op not in KERNELS:
             reason = node.op
         else:
-            check = weighted.unsupported if node.op in ("Conv", "Dense") else others.unsupported
-            reason = check(ctx)
+            check = weighted.unsupported if node.op in weighted.WEIGHTED else others.unsupported
+            reason = check(ctx) or _asymmetric(node)
         if reason:
             missing.setdefault(reason, []).append(node.name)
     if missing:
         what = "; ".join(f"{op} ({len(names)}: {', '.join(names[:3])}{'...' if len(names) > 3 else ''})"
                          for op, names in sorted(missing.items()))
         raise UnsupportedOpError(f"no integer C kernel for {what}",
-                                 hint="the C model covers Conv, Dense, pools, Add, Mul, Concat, nearest Resize, "
-                                      "clamps, table activations, Softmax and data movement")
+                                 hint="the C model covers Conv, ConvTranspose, Dense, pools, Add/Sub/Mul/Div, Concat, "
+                                      "Resize, clamps, table activations, Softmax and data movement")
+
+
+def _asymmetric(node: Node) -> str | None:
+    """Imported models: the C kernels subtract input zero points, but take symmetric weights only."""
+    nq = node_quant(node)
+    if "weight" in nq and np.any(TensorQuant.from_meta(nq["weight"]).zero_point):
+        return f"{node.op} with asymmetric (zero point) weights"
+    return None
 
 
 def _activations(graph: Graph) -> list[str]:
@@ -115,7 +125,7 @@ def emit(graph: Graph, *, weights: str = "blob") -> CModelSource:
     for i, node in enumerate(nodes):
         ctx = LayerContext(graph, node, blob, pointers, dtypes)
         body = KERNELS[node.op](ctx)
-        scratch = max(scratch, weighted.scratch_bytes(ctx), resize.scratch_bytes(ctx))
+        scratch = max(scratch, weighted.scratch_bytes(ctx), transpose.scratch_bytes(ctx), resize.scratch_bytes(ctx))
         floating = floating or resize.scratch_bytes(ctx) > 0
         layers.append(f"/* {node.op} {node.name} */\nstatic void cm_layer_{i}(void) {{\n{body}\n}}\n")
         hooks = []

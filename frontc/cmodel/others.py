@@ -1,4 +1,4 @@
-"""C for the layers without weights: pools, Add/Mul/Concat with requantization, clamps, lookup
+"""C for the layers without weights: pools, Concat with requantization, clamps, lookup
 tables, Softmax, and data movement (reshapes as copies, the rest as precomputed gathers)."""
 from __future__ import annotations
 
@@ -18,15 +18,16 @@ GATHERS = ("Transpose", "Slice", "Split", "SpaceToDepth", "DepthToSpace", "Resiz
 def unsupported(ctx: LayerContext) -> str | None:
     """Why this node has no C kernel, or None."""
     node, a = ctx.node, ctx.attrs
-    if node.op in ("Add", "Mul") and len({ctx.shape(t) for t in node.inputs}) > 1:
-        return f"{node.op} with broadcasting"
-    if node.op in ("Add", "Mul") and any(t not in ctx.pointers for t in node.inputs):
-        return f"{node.op} of a constant"
     if node.op == "Resize" and a["mode"] not in ("nearest", "linear"):
         return f"Resize mode '{a['mode']}'"
-    if node.op in ("MaxPool", "AvgPool") and len(ctx.shape(node.inputs[0])) != 4:
+    if node.op in ("MaxPool", "AvgPool") and len(ctx.shape(node.inputs[0])) not in (3, 4):
         return f"{len(ctx.shape(node.inputs[0])) - 2}-d {node.op}"
     return None
+
+
+def _zero_point(ctx: LayerContext, tensor: str) -> int:
+    """The zero point an imported asymmetric model subtracts from ``tensor`` first (0 for frontc's own)."""
+    return int(ctx.quant.get("zero_points", {}).get(tensor, 0))
 
 
 def _xy(ctx: LayerContext) -> str:
@@ -42,12 +43,15 @@ def _size(ctx: LayerContext, tensor: str) -> int:
 def pool(ctx: LayerContext) -> str:
     """MaxPool / AvgPool (ceil mode, pads, dilations; count_include_pad counts the explicit pads)."""
     node, a = ctx.node, ctx.attrs
-    n, c, h, w = ctx.shape(node.inputs[0])
-    oh, ow = ctx.shape(node.outputs[0])[2:]
-    kh, kw = a["kernel_shape"]
-    sh, sw = a["strides"] or [1, 1]
-    dh, dw = a.get("dilations") or [1, 1]
-    pt, pl, pb, pr = a["pads"] or [0, 0, 0, 0]
+    shape = ctx.shape(node.inputs[0])
+    lead = [1] * (4 - len(shape))  # a 1-d pool is a 2-d pool of height 1
+    n, c, h, w = shape[:2] + (*lead, *shape[2:])
+    oh, ow = (*lead, *ctx.shape(node.outputs[0])[2:])
+    kh, kw = (*lead, *a["kernel_shape"])
+    sh, sw = (*lead, *(a["strides"] or [1] * len(a["kernel_shape"])))
+    dh, dw = (*lead, *(a.get("dilations") or [1] * len(a["kernel_shape"])))
+    pads = list(a["pads"] or [0] * 2 * len(a["kernel_shape"]))
+    pt, pl, pb, pr = ([0] if lead else []) + pads[:len(pads) // 2] + ([0] if lead else []) + pads[len(pads) // 2:]
     out = ctx.out()
     index = f"((size_t)p * {oh} + oh) * {ow} + ow"
     yt = ctx.ctype(node.outputs[0])
@@ -83,25 +87,12 @@ def global_pool(ctx: LayerContext) -> str:
     else:
         inner, init = "acc += x[(size_t)p * A + i];", "0"
         store = f"({yt})cm_clamp(cm_divide_round(acc, A), {out.qmin}, {out.qmax})"
+        if "requant" in ctx.quant:  # an imported model's rescaling pool: the exact sum requantized
+            m, s = ctx.per_channel(ctx.quant["requant"], 1)
+            store = (f"({yt})cm_clamp(cm_shift((acc - (int64_t)A * {_zero_point(ctx, node.inputs[0])}) * {m}[0], "
+                     f"{s}[0]) + {int(out.zero_point)}, {out.qmin}, {out.qmax})")
     return (_xy(ctx) + f"enum {{ A = {area} }};\nint p, i;\nfor (p = 0; p < {planes}; p++) {{\n"
             f"  int64_t acc = {init};\n  for (i = 0; i < A; i++) {inner}\n  y[p] = {store};\n}}")
-
-
-def add_mul(ctx: LayerContext) -> str:
-    node, nq = ctx.node, ctx.quant
-    (ta, tb), y = node.inputs, node.outputs[0]
-    out = ctx.out()
-    head = (f"const {ctx.ctype(ta)} *a = {ctx.ptr(ta)};\nconst {ctx.ctype(tb)} *b = {ctx.ptr(tb)};\n"
-            f"{ctx.ctype(y)} *y = {ctx.ptr(y, const=False)};\nsize_t i;\n")
-    if node.op == "Add":
-        ma, sa = ctx.per_channel(nq["rescale"][ta], 1)
-        mb, _ = ctx.per_channel(nq["rescale"][tb], 1)
-        value = f"cm_shift((int64_t)a[i] * {ma}[0] + (int64_t)b[i] * {mb}[0], {sa}[0])"
-    else:
-        m, s = ctx.per_channel(nq["requant"], 1)
-        value = f"cm_shift((int64_t)a[i] * b[i] * {m}[0], {s}[0])"
-    return head + (f"for (i = 0; i < {_size(ctx, y)}; i++) y[i] = ({ctx.ctype(y)})cm_clamp({value} + "
-                   f"{int(out.zero_point)}, {out.qmin}, {out.qmax});")
 
 
 def concat(ctx: LayerContext) -> str:
@@ -117,8 +108,9 @@ def concat(ctx: LayerContext) -> str:
         chunk = math.prod(ctx.shape(t)[axis:])
         m, s = ctx.per_channel(ctx.quant["rescale"][t], 1)
         lines.append(f"  {{ const {ctx.ctype(t)} *x{k} = {ctx.ptr(t)} + o * {chunk};\n"
-                     f"    for (i = 0; i < {chunk}; i++) y[at++] = ({ctx.ctype(y)})cm_clamp(cm_shift((int64_t)x{k}[i]"
-                     f" * {m}[0], {s}[0]) + {int(out.zero_point)}, {out.qmin}, {out.qmax}); }}")
+                     f"    for (i = 0; i < {chunk}; i++) y[at++] = ({ctx.ctype(y)})cm_clamp(cm_shift(("
+                     f"(int64_t)x{k}[i] - {_zero_point(ctx, t)}) * {m}[0], {s}[0]) + {int(out.zero_point)}, "
+                     f"{out.qmin}, {out.qmax}); }}")
     return "\n".join(lines) + "\n}"
 
 

@@ -17,6 +17,8 @@ static inline int64_t cm_shift(int64_t v, int n) {
     if (n <= 0) return v * ((int64_t)1 << -n);
     return (v + ((int64_t)1 << (n - 1))) >> n;
 }
+/* the same rule for a shift s >= 0 (shifts n <= 0 are folded into the multipliers at emit) */
+static inline int64_t cm_rshift(int64_t v, int s) { return (v + (((int64_t)1 << s) >> 1)) >> s; }
 /* linear Resize only: floor of a double (|v| < 2**62), and one axis of a + (b - a) * frac, as numpy */
 static inline int64_t cm_floor(double v) { int64_t i = (int64_t)v; return (double)i > v ? i - 1 : i; }
 static void cm_lerp_axis(const double *x, double *y, size_t outer, size_t n_in, size_t n_out, size_t inner,

@@ -157,6 +157,22 @@ class ArrayInputs(InputSet):
         return [int(v) for v in labels]
 
 
+class MemoryInputs(InputSet):
+    """Inputs already in memory: batches of one graph input (each (B, ...)) taken row by row."""
+
+    def __init__(self, batches: Sequence[np.ndarray]) -> None:
+        if not batches:
+            raise OptionError("no inputs given")
+        self.rows = np.concatenate([np.asarray(b, np.float32) for b in batches])
+        self.sample_shape = tuple(self.rows.shape[1:])
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def sample(self, index: int) -> np.ndarray:
+        return self.rows[index]
+
+
 def _read_array(path: Path, name: str) -> np.ndarray:
     if not path.is_file():
         raise OptionError("file not found", path=str(path))

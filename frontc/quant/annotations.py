@@ -17,7 +17,10 @@ Node level, ``node.meta["quant"]`` (every key optional)::
      "negative", "negative_residual": REQUANT,   # fused LeakyRelu: the same for negative values
      "rescale": {tensor: REQUANT},       # Add (shared shift) / Concat inputs -> output scale
      "pre": TENSOR, "lut": {"table": int array, "offset": int},   # table activations
-     "accumulator": "int32" | "int64"}
+     "accumulator": "int32" | "int64",
+     # imported models (frontc.quant.importers) only:
+     "zero_points": {tensor: int},       # Add/Concat/Mul/GlobalAvgPool: subtracted from that input first
+     "requant": REQUANT}                 # GlobalAvgPool: its exact sum -> a different output scale
 
 ``TENSOR = {"scale": float | float array, "zero_point": int | int array, "bits": int,
 "signed": bool, "narrow": bool, "axis": int (per-channel only)}`` and
@@ -170,6 +173,10 @@ def check_graph(graph: Graph) -> None:
         nq = node_quant(node)
         for name, data in {**nq.get("inputs", {}), **nq.get("outputs", {})}.items():
             _check_tensor(graph, node, name, data, graph.spec(name).shape)
+        for tensor, zp in nq.get("zero_points", {}).items():
+            if tensor not in node.inputs or np.ndim(zp) or not float(zp).is_integer():
+                raise GraphError(f"'zero_points' entry '{tensor}' must be an integer zero point of an input",
+                                 node=node.name)
         for key, index in (("weight", 1), ("bias", 2)):
             if key in nq:
                 if len(node.inputs) <= index or node.inputs[index] not in graph.params:

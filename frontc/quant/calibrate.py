@@ -4,14 +4,18 @@ The graph runs in fixed chunks of ``chunk`` inputs (the last one zero-padded, pa
 observed), so the arithmetic each input goes through does not depend on how the data was batched
 or ordered; with the exact histograms of ``observers`` the table is byte-identical for any order
 and any ``batch_size``. Runtimes: ``onnxruntime`` (the IR exported to ONNX with every tensor as an
-output: one chunk's activations at a time; the fastest here, 2-8x torch on CPU), ``torch`` (the IR
+output, written into buffers allocated once; the fastest here, 2-8x torch on CPU), ``torch`` (the IR
 rebuilt as PyTorch layers, a per-node hook: one activation at a time) and ``numpy`` (the reference
-interpreter).
+interpreter). With onnxruntime and numpy, a chunk's activations are scanned on a pool of one thread per
+CPU (the C scan releases the GIL), largest first, before the next chunk runs: memory holds one chunk's
+activations.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +28,8 @@ from frontc.quant.observers import OBSERVERS, TensorStats
 from frontc.quant.table import CalibrationTable, TensorRange, activation_tensors, graph_hash
 
 BACKENDS = ("onnxruntime", "torch", "numpy")
-Observer = Callable[[str, np.ndarray, tuple[float, float] | None], None]
+Observer = Callable[[str, np.ndarray], None]
+Execute = Callable[[np.ndarray, Observer], None]
 
 
 @dataclass
@@ -55,7 +60,7 @@ def chunks(inputs: InputSet, chunk: int, batch_size: int, order: Sequence[int] |
         yield padded, held
 
 
-def _torch_runner(graph: Graph) -> Callable[[np.ndarray, Observer], None]:
+def _torch_runner(graph: Graph, pool: ThreadPoolExecutor) -> Execute:
     import torch
 
     from frontc.backends.torch import to_torch
@@ -64,31 +69,44 @@ def _torch_runner(graph: Graph) -> Callable[[np.ndarray, Observer], None]:
 
     def execute(x: np.ndarray, observe: Observer) -> None:
         with torch.no_grad():
-            module.observe((torch.from_numpy(x),), lambda name, value: observe(name, value.numpy(), None))
+            module.observe((torch.from_numpy(x),), lambda name, value: observe(name, value.numpy()))
     return execute
 
 
-def _onnxruntime_runner(graph: Graph) -> Callable[[np.ndarray, Observer], None]:
+def _scan_all(pool: ThreadPoolExecutor, observe: Observer, values: dict[str, np.ndarray]) -> None:
+    """observe(name, value) for every value on ``pool``, largest first; returns when all are done
+    (an error: the first in the order of ``values``, as if they had been observed one by one)."""
+    largest_first = sorted(values, key=lambda name: -values[name].size)
+    futures = {name: pool.submit(observe, name, values[name]) for name in largest_first}
+    for name in values:
+        futures[name].result()
+
+
+def _onnxruntime_runner(graph: Graph, pool: ThreadPoolExecutor) -> Execute:
     from frontc.backends.onnx import onnxruntime_session, to_onnx
 
     wanted = [t for node in graph.nodes for t in node.outputs]
     session = onnxruntime_session(to_onnx(graph), extra_outputs=wanted)
-    names = [out.name for out in session.get_outputs()]
     source = graph.inputs[0].name
+    buffers = {}
+    binding = session.io_binding()
+    for out in session.get_outputs():
+        spec = graph.spec(out.name)
+        buffers[out.name] = np.empty(spec.shape, spec.dtype)
+        binding.bind_output(out.name, "cpu", 0, buffers[out.name].dtype, spec.shape, buffers[out.name].ctypes.data)
 
     def execute(x: np.ndarray, observe: Observer) -> None:
-        observe(source, x, None)
-        for name, value in zip(names, session.run(names, {source: x})):
-            observe(name, value, None)
+        binding.bind_cpu_input(source, x)
+        session.run_with_iobinding(binding)
+        _scan_all(pool, observe, {source: x, **buffers})
     return execute
 
 
-def _numpy_runner(graph: Graph) -> Callable[[np.ndarray, Observer], None]:
+def _numpy_runner(graph: Graph, pool: ThreadPoolExecutor) -> Execute:
     from frontc.interpreter import run
 
     def execute(x: np.ndarray, observe: Observer) -> None:
-        for name, value in run(graph, x, trace=True).items():
-            observe(name, value, None)
+        _scan_all(pool, observe, run(graph, x, trace=True))
     return execute
 
 
@@ -110,28 +128,26 @@ def collect(graph: Graph, inputs: InputSet, *, chunk: int = 8, batch_size: int =
         raise OptionError("no calibration inputs")
     specialized, batched = rebatch(graph, chunk)
     stats = {name: TensorStats(name) for name in activation_tensors(graph)}
-    execute = RUNNERS[backend](specialized)
-    start = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(inputs), desc=f"calibrating {graph.name}", unit="input", disable=None)
-    count = 0
-    rows = 0
+    count = rows = 0
 
-    def observe(name: str, value: np.ndarray, bounds: tuple[float, float] | None) -> None:
+    def observe(name: str, value: np.ndarray) -> None:
         if name in stats:
-            if name in batched and rows < chunk:
-                value, bounds = value[:rows], None
-            stats[name].update(value, bounds)
+            stats[name].update(value[:rows] if name in batched and rows < chunk else value)
 
-    for x, rows in chunks(inputs, chunk, batch_size, order):
-        execute(x, observe)
-        count += 1
+    with ThreadPoolExecutor(len(os.sched_getaffinity(0))) as pool:
+        execute = RUNNERS[backend](specialized, pool)
+        start = time.perf_counter()
+        bar = None
+        if progress:
+            from tqdm import tqdm
+            bar = tqdm(total=len(inputs), desc=f"calibrating {graph.name}", unit="input", disable=None)
+        for x, rows in chunks(inputs, chunk, batch_size, order):
+            execute(x, observe)
+            count += 1
+            if bar is not None:
+                bar.update(rows)
         if bar is not None:
-            bar.update(rows)
-    if bar is not None:
-        bar.close()
+            bar.close()
     return stats, CalibrationReport(len(inputs), time.perf_counter() - start, count)
 
 

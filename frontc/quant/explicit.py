@@ -23,7 +23,7 @@ from frontc.ir.ops.elementwise import ACTIVATION_OPS
 from frontc.ir.validate import lint
 from frontc.quant.annotations import KEY, TensorQuant, graph_quant, is_integer, node_quant
 from frontc.quant.fake_quant import WEIGHTED
-from frontc.quant.quantize import accumulator_scale, codes, fake_quantize
+from frontc.quant.quantize import accumulator_scale, codes, fake_quantize, output_groups
 
 if TYPE_CHECKING:
     from frontc.backends.tf.export import FrozenGraph
@@ -41,7 +41,7 @@ def explicit_graph(qgraph: Graph) -> Graph:
         _qdq(graph, name, renamed[name], TensorQuant.from_meta(data))
     for node in qgraph.nodes:
         nq = node_quant(node)
-        inputs = [renamed.get(t, t) for t in node.inputs]
+        inputs = [renamed.get(t, t) if t in nq.get("inputs", {}) else t for t in node.inputs]
         meta = {k: v for k, v in copy.deepcopy(node.meta).items() if k not in (KEY, VARIANT_KEY, OUT_DTYPES)}
         outputs = list(node.outputs)
         for i, tensor in enumerate(node.outputs):
@@ -96,7 +96,8 @@ def _weighted(graph: Graph, qgraph: Graph, node: Node, nq: dict, inputs: list[st
         b_tq, b = TensorQuant.from_meta(nq["bias"]), qgraph.params[node.inputs[2]]
         b_codes = np.float32(b) if integer else codes(b, b_tq)
         steps.append(("Add", [None, graph.add_param(f"{node.inputs[2]}/codes", b_codes.reshape(shape))], {}))
-    steps.append(("Mul", [None, graph.add_param(f"{node.name}/acc_scale", accumulator_scale(nq).reshape(shape))], {}))
+    acc_scale = accumulator_scale(nq, output_groups(node)).reshape(shape)
+    steps.append(("Mul", [None, graph.add_param(f"{node.name}/acc_scale", acc_scale)], {}))
     if len(inputs) > 3 and inputs[3]:
         steps.append(("Add", [None, inputs[3]], {}))
     if act:

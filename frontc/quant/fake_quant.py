@@ -17,7 +17,7 @@ from frontc.interpreter.kernels.elementwise import fused_activation
 from frontc.interpreter.registry import ANY_OP, get_kernel, kernel
 from frontc.ir.graph import Node
 from frontc.quant.annotations import TensorQuant, node_quant
-from frontc.quant.quantize import accumulator_scale, codes, fake_quantize
+from frontc.quant.quantize import accumulator_scale, codes, fake_quantize, output_groups
 
 VARIANT = "fake_quant"
 WEIGHTED = ("Conv", "ConvTranspose", "Dense")
@@ -53,7 +53,7 @@ def _weighted(ins: list[Any], attrs: dict[str, Any], node: Node, nq: dict[str, A
     shape[acc.ndim - 1 if node.op == "Dense" else 1] = -1
     if "bias" in nq:
         acc = acc + codes(ins[2], TensorQuant.from_meta(nq["bias"])).reshape(shape)
-    y = acc * accumulator_scale(nq).reshape(shape)
+    y = acc * accumulator_scale(nq, output_groups(node)).reshape(shape)
     if len(ins) > 3 and ins[3] is not None:
         y = y + ins[3]
     return fused_activation(y.astype(np.float32, copy=False), attrs)

@@ -41,10 +41,21 @@ def multipliers(reals: np.ndarray | float, bits: int = 31) -> dict[str, int | np
             "shift": np.array([p[1] for p in pairs], np.int64)}
 
 
+def signed_multipliers(reals: np.ndarray | float, bits: int = 31) -> dict[str, int | np.ndarray]:
+    """Like ``multipliers`` for reals of any sign and shape (zero gives m = 0): m * 2**-n == real per
+    element, the arrays shaped as ``reals`` so that they broadcast against a tensor."""
+    reals = np.asarray(reals, np.float64)
+    pairs = [quantize_multiplier(abs(float(r)), bits) if r else (0, 0) for r in reals.ravel()]
+    m = np.array([p[0] for p in pairs], np.int64).reshape(reals.shape) * np.sign(reals).astype(np.int64)
+    n = np.array([p[1] for p in pairs], np.int64).reshape(reals.shape)
+    return {"multiplier": int(m), "shift": int(n)} if reals.ndim == 0 else {"multiplier": m, "shift": n}
+
+
 def joint_multipliers(reals: list[np.ndarray | float], bits: int = 31) -> list[dict[str, int | np.ndarray]]:
     """Multipliers of several terms summed before ONE rounding: they share the shift, chosen so that
-    the largest multiplier has ``bits`` bits (a power of two stays an exact power of two)."""
-    largest = np.max(np.stack(np.broadcast_arrays(*[np.asarray(r, np.float64) for r in reals])), axis=0)
+    the largest multiplier (in magnitude; a negative real gives a negative m) has ``bits`` bits (a power
+    of two stays an exact power of two)."""
+    largest = np.max(np.abs(np.stack(np.broadcast_arrays(*[np.asarray(r, np.float64) for r in reals]))), axis=0)
     shift = bits - np.frexp(largest)[1]
     out = []
     for real in reals:
@@ -57,16 +68,17 @@ def joint_multipliers(reals: list[np.ndarray | float], bits: int = 31) -> list[d
 
 
 def requantize(acc: np.ndarray, requant: dict, axis: int | None = None,
-               more: list[tuple[np.ndarray, dict]] = ()) -> np.ndarray:
-    """round((acc * m [+ other * m_other ...]) / 2**n) in int64 by the rounding rule (``more`` terms share
-    the shift n, see ``joint_multipliers``); per-channel m, n along ``axis``."""
+               more: list[tuple[np.ndarray, dict]] = (), offset: np.ndarray | int = 0) -> np.ndarray:
+    """round((acc * m [+ other * m_other ...] + offset) / 2**n) in int64 by the rounding rule (``more``
+    terms share the shift n, see ``joint_multipliers``; ``offset`` is an integer at scale 2**-max(n, 0));
+    per-channel m, n along ``axis``, or arrays that broadcast (axis None)."""
     m, n = _along(requant["multiplier"], acc.ndim, axis), _along(requant["shift"], acc.ndim, axis)
     value = acc.astype(np.int64) * m
     for other, rq in more:
         value = value + other.astype(np.int64) * _along(rq["multiplier"], acc.ndim, axis)
     left = np.maximum(-n, 0)
     right = np.maximum(n, 0)
-    value = np.left_shift(value, left)
+    value = np.left_shift(value, left) + np.asarray(offset, np.int64)
     half = np.where(right > 0, np.left_shift(np.int64(1), np.maximum(right - 1, 0)), 0)
     return np.right_shift(value + half, right)
 

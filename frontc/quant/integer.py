@@ -7,6 +7,7 @@ tables then work on int64, by the one rounding rule of ``frontc.quant.fixed_poin
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -23,18 +24,28 @@ VARIANT = "integer"
 MOVES = ("Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Slice", "Split",
          "SpaceToDepth", "DepthToSpace", "MaxPool", "GlobalMaxPool")
 ROUNDED = ("AvgPool", "GlobalAvgPool", "Resize")
-INTEGER_OPS = ("Conv", "ConvTranspose", "Dense", "Add", "Mul", "Concat", "Relu", "Relu6", "Clip", "Softmax",
-               *MOVES, *ROUNDED, *TABLE_ACTIVATIONS)
+INTEGER_OPS = ("Conv", "ConvTranspose", "Dense", "Add", "Sub", "Mul", "Div", "Concat", "Relu", "Relu6", "Clip",
+               "Softmax", *MOVES, *ROUNDED, *TABLE_ACTIVATIONS)
 
 
 def check_supported(graph: Graph, strategy: str) -> None:
-    """OptionError listing every op ``strategy`` cannot execute in integers, with node names."""
+    """OptionError listing every op (and form) ``strategy`` cannot execute in integers, with node names."""
     missing: dict[str, list[str]] = {}
     for node in graph.nodes:
-        if node.op not in INTEGER_OPS:
-            missing.setdefault(node.op, []).append(node.name)
+        form = node.op if node.op in INTEGER_OPS else f"{node.op} (no integer kernel)"
+        if node.op in ("Add", "Sub", "Mul", "Div"):
+            consts = [t in graph.params for t in node.inputs]
+            if all(consts):
+                form = f"{node.op} of two constants"
+            elif node.op == "Div" and not consts[1]:
+                form = "Div by a computed tensor"
+            elif node.op == "Sub" and node.inputs[0] == node.inputs[1]:
+                form = "Sub of a tensor from itself"
+        if form != node.op:
+            missing.setdefault(form, []).append(node.name)
     if missing:
-        what = ", ".join(f"{op} ({len(names)}: {names[0]}...)" for op, names in sorted(missing.items()))
+        what = "; ".join(f"{form}: node '{names[0]}'" + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+                         for form, names in sorted(missing.items()))
         raise OptionError(f"{strategy} cannot execute in integers: {what}",
                           hint=f"use {strategy[:-2]} (fake quantization) for this graph")
 
@@ -45,6 +56,12 @@ def _inputs(ins: list[Any], node: Node) -> list[Any]:
     read = node_quant(node).get("inputs", {})
     return [quantize_values(v, TensorQuant.from_meta(read[t])) if t in read else v
             for t, v in zip(node.inputs, ins)]
+
+
+def _centered(ins: list[Any], node: Node) -> list[Any]:
+    """Inputs minus the zero points the node's ``zero_points`` lists (asymmetric imported models)."""
+    zps = node_quant(node).get("zero_points", {})
+    return [v.astype(np.int64) - np.asarray(zps[t], np.int64) if t in zps else v for t, v in zip(node.inputs, ins)]
 
 
 def _out(node: Node, i: int = 0) -> TensorQuant:
@@ -78,6 +95,10 @@ def _clamp_bounds(act: str, params: list[float], tq: TensorQuant) -> tuple[int, 
 def weighted(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
     ins = _inputs(ins, node)
     nq = node_quant(node)
+    x, w = TensorQuant.from_meta(nq["x"]), TensorQuant.from_meta(nq["weight"])
+    if np.any(x.zero_point) or np.any(w.zero_point):  # asymmetric: sum (q_x - z_x)(q_w - z_w), pads real 0
+        ins = [ins[0].astype(np.int64) - int(x.zero_point),
+               ins[1].astype(np.int64) - w.broadcast(np.asarray(w.zero_point, np.int64), ins[1].ndim), *ins[2:]]
     acc = accumulate(node.op, ins, attrs)
     axis = 1 if node.op != "Dense" else acc.ndim - 1
     if len(ins) > 2 and ins[2] is not None:
@@ -99,22 +120,35 @@ def weighted(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
     return np.clip(y + out.zero_point, lo, hi).astype(out.dtype)
 
 
-@kernel("Add", "Concat", variant=VARIANT)
-def rescaled(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
-    ins = _inputs(ins, node)
+def _computed(ins: list[Any], node: Node) -> list[tuple[str, Any]]:
+    """(tensor, integer value) of the operands that are not the node's constant."""
+    const = node_quant(node).get("constant")
+    return [(t, v) for i, (t, v) in enumerate(zip(node.inputs, _centered(_inputs(ins, node), node))) if i != const]
+
+
+@kernel("Add", "Sub", variant=VARIANT)
+def linear(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
+    """round((q_a m_a +- q_b m_b [+ offset]) / 2**n): one shared shift, one rounding, broadcasting."""
+    nq = node_quant(node)
+    (ta, a), *rest = _computed(ins, node)
+    more = [(v, nq["rescale"][t]) for t, v in rest]
+    y = requantize(a, nq["rescale"][ta], None, more, nq.get("offset", 0))
+    return _finish(np.broadcast_to(y, np.broadcast_shapes(*(np.shape(v) for v in ins))), _out(node))
+
+
+@kernel("Concat", variant=VARIANT)
+def concat(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
     rescale = node_quant(node)["rescale"]
-    if node.op == "Add":
-        (a, b), (ta, tb) = ins, node.inputs
-        a, b = np.broadcast_arrays(a, b)
-        return _finish(requantize(a, rescale[ta], None, [(b, rescale[tb])]), _out(node))
-    parts = [requantize(v, rescale[t]) for t, v in zip(node.inputs, ins)]
+    parts = [requantize(v, rescale[t]) for t, v in zip(node.inputs, _centered(_inputs(ins, node), node))]
     return _finish(np.concatenate(parts, axis=attrs["axis"]), _out(node))
 
 
-@kernel("Mul", variant=VARIANT)
+@kernel("Mul", "Div", variant=VARIANT)
 def multiply(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
-    a, b = _inputs(ins, node)
-    return _finish(requantize(a.astype(np.int64) * b.astype(np.int64), node_quant(node)["requant"]), _out(node))
+    """Requantize q_a * q_b (or q_a alone, by the constant's signed multipliers, element by element)."""
+    product = math.prod(v.astype(np.int64) for _, v in _computed(ins, node))
+    y = requantize(product, node_quant(node)["requant"])
+    return _finish(np.broadcast_to(y, np.broadcast_shapes(*(np.shape(v) for v in ins))), _out(node))
 
 
 @kernel("Relu", "Relu6", "Clip", variant=VARIANT)
@@ -151,8 +185,13 @@ def move(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray | list
 
 @kernel(*ROUNDED, variant=VARIANT)
 def rounded(ins: list[Any], attrs: dict[str, Any], node: Node) -> np.ndarray:
-    """Averages and interpolations of the integers, exact in float64, rounded by the rule."""
+    """Averages and interpolations of the integers, exact in float64, rounded by the rule; a pool with
+    ``requant`` (an imported model's rescaling GlobalAvgPool) requantizes its exact sum instead."""
     ins = _inputs(ins, node)
-    y = get_kernel(node.op)([ins[0].astype(np.float64), *ins[1:]], attrs)
     out = _out(node)
+    if "requant" in node_quant(node):
+        (x,) = _centered(ins, node)
+        total = x.astype(np.int64).sum(axis=tuple(range(2, x.ndim)), keepdims=True)
+        return _finish(requantize(total, node_quant(node)["requant"]), out)
+    y = get_kernel(node.op)([ins[0].astype(np.float64), *ins[1:]], attrs)
     return np.clip(round_half_up(y), out.qmin, out.qmax).astype(out.dtype)

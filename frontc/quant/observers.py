@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from frontc.ir.errors import ExecutionError, OptionError
-from frontc.quant.fasthist import add_counts
+from frontc.quant.fasthist import scan
 
 OBSERVERS = ("minmax", "percentile", "kl", "mse")
 LOG2_BINS = 16
@@ -48,23 +48,26 @@ class TensorStats:
     def absmax(self) -> float:
         return float(max(-self.min, self.max))
 
-    def update(self, values: np.ndarray, bounds: tuple[float, float] | None = None) -> None:
-        """Add the values of one batch (``bounds``: their min and max, when the caller has them);
-        ExecutionError if any is NaN or infinite."""
+    def update(self, values: np.ndarray) -> None:
+        """Add the values of one batch; ExecutionError if any is NaN or infinite."""
         values = np.asarray(values)
         if values.size == 0:
             return
         if values.dtype != np.float32:
             values = values.astype(np.float32)
-        low, high = bounds if bounds is not None else (float(values.min()), float(values.max()))
+        low, high, counted = scan(values, self.hist, self._scale())
         if not (np.isfinite(low) and np.isfinite(high)):
             raise ExecutionError(f"tensor '{self.name}' holds NaN or infinite values; it cannot be calibrated",
                                  hint="check the inputs and their preprocessing")
-        self.min, self.max = min(self.min, low), max(self.max, high)
-        self._grow(max(-low, high))
-        scale = np.float32(2.0 ** (LOG2_BINS - self.exponent))  # exact: a power of two
-        add_counts(self.hist, values, scale, absolute=low < 0)
+        if not counted:  # a value beyond the range: widen it, then count (an exact power of two fits all)
+            self._grow(max(-low, high))
+            counted = scan(values, self.hist, self._scale())[2]
+            assert counted, f"tensor '{self.name}': values outside the histogram after widening it"
+        self.min, self.max = min(self.min, low + 0.0), max(self.max, high + 0.0)  # + 0.0: no -0.0 in tables
         self.count += values.size
+
+    def _scale(self) -> np.float32:
+        return np.float32(2.0 ** (LOG2_BINS - self.exponent))  # exact: a power of two
 
     def merge(self, other: TensorStats) -> None:
         """Add another tensor's statistics (same result as having seen its values here)."""

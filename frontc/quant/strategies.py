@@ -99,11 +99,14 @@ def weight(strategy: str, w: np.ndarray, bits: int, axis: int | None) -> TensorQ
     return symmetric(np.abs(w).max(axis=reduce), bits, power_of_two=base == "scale_shift", axis=axis)
 
 
-def bias_safe(wq: TensorQuant, b: np.ndarray, input_scale: float, strategy: str) -> TensorQuant:
+def bias_safe(wq: TensorQuant, b: np.ndarray, input_scale: float, strategy: str, groups: int = 1) -> TensorQuant:
     """``wq`` with each channel's scale raised (if needed) so that round(b / (s_x s_w)) fits int32
     with room for the products: a channel of near-zero weights with a bias (common after BatchNorm
-    folding) keeps its bias. A larger scale with the same zero point still covers the weights."""
+    folding) keeps its bias. A larger scale with the same zero point still covers the weights.
+    ``groups``: each per-channel scale serves that many output channels (a grouped ConvTranspose)."""
     need = np.abs(np.asarray(b, np.float64)) / (input_scale * (2**31 - 2**24))
+    if wq.axis is not None and groups > 1:
+        need = need.reshape(groups, -1).max(axis=0)
     scale = np.maximum(np.asarray(wq.scale, np.float64), need if wq.axis is not None else need.max(initial=0))
     if np.array_equal(scale, np.asarray(wq.scale, np.float64)):
         return wq

@@ -130,3 +130,91 @@ def cmodel_ops_net(seed: int = 0) -> Graph:
     out = b.add1("Softmax", [fc], {"axis": 1}, name="prob")
     infer_shapes(b.graph)  # the convolutions' attributes were set after they were added
     return b.finish([out])
+
+
+def cmodel_transpose_net(seed: int = 0) -> Graph:
+    """ConvTranspose (stride, asymmetric pads, output_padding, dilation, groups, depthwise, fused
+    Relu/Sigmoid/LeakyRelu), broadcasting Mul/Add (per-channel and scalar operands, either side) and a
+    strided, dilated depthwise Conv with a channel multiplier."""
+    rng = np.random.default_rng(seed)
+    b = GraphBuilder("cmodel_transpose_net", "frontc")
+    x = b.input("data", (2, 4, 7, 6), layout="NCHW")
+
+    def deconv(x: str, cin: int, cout: int, name: str, kernel: tuple[int, int], group: int = 1,
+               act: str = "", params: tuple = (), **attrs) -> str:
+        w = rng.standard_normal((cin, cout // group, *kernel)).astype(np.float32) / np.sqrt(cin * 2)
+        ins = [x, b.param(f"{name}.weight", w), b.param(f"{name}.bias", rng.normal(0, 0.1, cout))]
+        return b.add1("ConvTranspose", ins, {"group": group, "activation": act, "activation_params": list(params),
+                                             **attrs}, name=name)
+
+    t1 = deconv(x, 4, 6, "ct1", (3, 3), act="Relu", strides=[2, 2], pads=[1, 0, 0, 1], output_padding=[1, 0])
+    t2 = deconv(t1, 6, 4, "ct2", (2, 3), group=2, strides=[2, 1], dilations=[1, 2], pads=[0, 1, 1, 0],
+                output_padding=[1, 1])
+    t3 = deconv(t2, 4, 4, "ct3", (3, 3), group=4, act="Sigmoid", pads=[1, 1, 1, 1])
+    gate = b.add1("GlobalAvgPool", [t3], name="gap")
+    se = b.add1("Mul", [t2, gate], name="se")
+    w = rng.standard_normal((1, 4, 1, 1)).astype(np.float32) / 2
+    one = b.add1("Conv", [gate, b.param("squeeze.weight", w)], name="squeeze")
+    s = b.add1("Add", [one, se], name="add_scalar")
+    s = b.add1("Mul", [gate, s], name="mul_channel")
+    w = rng.standard_normal((8, 1, 3, 5)).astype(np.float32) / 3
+    d = b.add1("Conv", [s, b.param("dw.weight", w), b.param("dw.bias", rng.normal(0, 0.1, 8))],
+               {"group": 4, "strides": [2, 3], "pads": [1, 2, 0, 1], "dilations": [1, 2], "activation": "Relu6"},
+               name="dw")
+    y = deconv(d, 8, 3, "ct4", (1, 1), act="LeakyRelu", params=(0.2,), strides=[3, 2], output_padding=[2, 0])
+    return b.finish([y])
+
+
+def cmodel_1d_net(seed: int = 0) -> Graph:
+    """1-d layers of the C model: Conv (stride, pads, dilation, depthwise, strided depthwise),
+    ConvTranspose, Max/Avg (ceil mode, counted pads) and global pools, a broadcasting Add of a global pool."""
+    rng = np.random.default_rng(seed)
+    b = GraphBuilder("cmodel_1d_net", "frontc")
+    x = b.input("data", (2, 3, 23), layout="NCW")
+
+    def conv(x: str, cin: int, cout: int, name: str, k: int, group: int = 1, op: str = "Conv", **attrs) -> str:
+        shape = (cout, cin // group, k) if op == "Conv" else (cin, cout // group, k)
+        w = rng.standard_normal(shape).astype(np.float32) / np.sqrt(cin * k / group)
+        ins = [x, b.param(f"{name}.weight", w), b.param(f"{name}.bias", rng.normal(0, 0.1, cout))]
+        return b.add1(op, ins, {"group": group, **attrs}, name=name)
+
+    c = conv(x, 3, 8, "c1", 5, strides=[2], pads=[2, 1], activation="Relu")
+    c = conv(c, 8, 8, "dw", 3, group=8, dilations=[2], pads=[2, 2])
+    c = conv(c, 8, 8, "dw2", 3, group=8, strides=[2], pads=[2, 3])
+    mp = b.add1("MaxPool", [c], {"kernel_shape": [3], "strides": [2], "pads": [1, 0], "ceil_mode": 1}, name="mp")
+    ap = b.add1("AvgPool", [c], {"kernel_shape": [2], "strides": [2], "pads": [1, 0], "count_include_pad": 1,
+                                 "ceil_mode": 1}, name="ap")
+    s = b.add1("Add", [mp, ap], name="add")
+    s = b.add1("Add", [s, b.add1("GlobalMaxPool", [s], name="gmp")], name="add_global")
+    t = conv(s, 8, 4, "ct", 4, op="ConvTranspose", strides=[3], pads=[1, 2], output_padding=[2])
+    return b.finish([b.add1("GlobalAvgPool", [t], name="gap")])
+
+
+def const_ops_net(seed: int = 0, size: int = 8) -> Graph:
+    """Add/Sub/Mul/Div with constant operands (scalars and per-channel vectors broadcast as (1,C,1,1),
+    (C,1,1) and (C,), on either side) and between computed tensors, as frontends leave them."""
+    rng = np.random.default_rng(seed)
+    b = GraphBuilder("const_ops_net", "frontc")
+
+    def vec(name: str, shape: tuple[int, ...], low: float = -1.0, high: float = 1.0) -> str:
+        return b.param(name, rng.uniform(low, high, shape).astype(np.float32))
+
+    x = b.input("data", (2, 3, size, size), layout="NCHW")
+    x = b.add1("Sub", [x, vec("mean", (1, 3, 1, 1))], name="center")
+    x = b.add1("Div", [x, vec("std", (1, 3, 1, 1), 0.5, 2.0)], name="normalize")
+    a = _conv(b, rng, x, 3, 8, "c1")
+    a = b.add1("Mul", [a, vec("gamma", (1, 8, 1, 1), -2.0, 2.0)], name="scale")
+    a = b.add1("Add", [vec("beta", (8, 1, 1)), a], name="shift")
+    a = b.add1("Relu", [a], name="relu")
+    c = _conv(b, rng, a, 8, 8, "c2")
+    s = b.add1("Sub", [c, a], name="diff")
+    s = b.add1("Mul", [b.param("half", np.float32(0.5)), s], name="halve")
+    s = b.add1("Sub", [b.param("one", np.float32(1.0)), s], name="flip")
+    s = b.add1("Div", [s, b.param("three", np.float32(-3.0))], name="third")
+    s = b.add1("Add", [s, b.param("bias2", np.float32(0.25))], name="offset")
+    m = b.add1("Mul", [s, c], name="product")
+    flat = b.add1("Flatten", [b.add1("GlobalAvgPool", [m], name="gap")], name="flat")
+    w = (rng.standard_normal((5, 8)) / 3).astype(np.float32)
+    fc = b.add1("Dense", [flat, b.param("fc.weight", w)], name="fc")
+    fc = b.add1("Mul", [fc, vec("fc.scale", (5,), 0.5, 1.5)], name="fc_scale")
+    return b.finish([b.add1("Add", [fc, vec("fc.shift", (5,))], name="fc_shift")])

@@ -71,16 +71,58 @@ CASES: dict[str, tuple[str, tuple[int, ...], dict[str, Any], dict[int, tuple[int
 }
 
 
+_H = 4  # hidden size of the recurrent cases
+# the sequence and transformer ops (the exporters that take them; not every backend does): params
+# given as arrays are used as they are (integer indices, bool conditions)
+SEQUENCE_OPS: dict[str, tuple[str, tuple[int, ...], dict[str, Any], dict[int, Any]]] = {
+    "lstm_bidirectional": ("LSTM", (5, 2, 3), {"hidden_size": _H, "direction": "bidirectional"},
+                           {1: (2, 4 * _H, 3), 2: (2, 4 * _H, _H), 3: (2, 8 * _H)}),
+    "lstm_batch_first_states": ("LSTM", (2, 5, 3), {"hidden_size": _H, "layout": 1},
+                                {1: (1, 4 * _H, 3), 2: (1, 4 * _H, _H), 3: (1, 8 * _H), 5: (2, 1, _H),
+                                 6: (2, 1, _H)}),
+    "gru_reverse": ("GRU", (5, 2, 3), {"hidden_size": _H, "direction": "reverse"},
+                    {1: (1, 3 * _H, 3), 2: (1, 3 * _H, _H), 3: (1, 6 * _H)}),
+    "gru_linear_before_reset_batch_first": ("GRU", (2, 5, 3), {"hidden_size": _H, "linear_before_reset": 1,
+                                                                "layout": 1},
+                                            {1: (1, 3 * _H, 3), 2: (1, 3 * _H, _H), 3: (1, 6 * _H)}),
+    "rnn_relu_lengths": ("RNN", (5, 2, 3), {"hidden_size": _H, "activation": "Relu"},
+                         {1: (1, _H, 3), 2: (1, _H, _H), 3: (1, 2 * _H), 4: np.array([5, 3], np.int32)}),
+    "layer_norm": ("LayerNorm", (2, 3, 8), {"axis": -1, "epsilon": 1e-3}, {1: (8,), 2: (8,)}),
+    "layer_norm_two_axes": ("LayerNorm", (2, 3, 8), {"axis": 1}, {1: (3, 8)}),
+    "group_norm": ("GroupNorm", (2, 6, 4, 4), {"num_groups": 3}, {1: (6,), 2: (6,)}),
+    "instance_norm": ("InstanceNorm", (2, 3, 5, 4), {}, {1: (3,), 2: (3,)}),
+    "gelu": ("Gelu", (2, 9), {}, {}),
+    "gelu_tanh": ("Gelu", (2, 9), {"approximate": "tanh"}, {}),
+    "attention_mask": ("Attention", (2, 2, 5, 4), {}, {1: (2, 2, 6, 4), 2: (2, 2, 6, 3), 3: (2, 1, 1, 6)}),
+    "attention_scaled": ("Attention", (2, 5, 4), {"scale": 0.3}, {1: (2, 6, 4), 2: (2, 6, 3)}),
+    "matmul_batched": ("MatMul", (2, 3, 4, 5), {}, {1: (3, 5, 2)}),
+    "log_softmax": ("LogSoftmax", (2, 3, 5), {"axis": 1}, {}),
+    "erf": ("Erf", (2, 7), {}, {}),
+    "einsum": ("Einsum", (2, 3, 4), {"equation": "bij,bjk->bik"}, {1: (2, 4, 5)}),
+    "gather_embedding": ("Gather", (10, 4), {"axis": 0}, {1: np.array([[1, 9, 0], [4, 4, 2]], np.int64)}),
+    "equal": ("Equal", (2, 5), {}, {1: np.round(_randn((2, 5), 3))}),
+    "where": ("Where", (2, 5), {}, {0: np.array([True, False, False, True, True]), 2: (5,)}),
+    "cum_sum_reverse": ("CumSum", (2, 5), {"axis": 1, "reverse": 1}, {}),
+    "top_k": ("TopK", (2, 7), {"k": 3}, {}),
+    "arg_max": ("ArgMax", (3, 7), {"axis": 1, "keepdims": 0}, {}),
+    "reduce_l2": ("ReduceL2", (2, 3, 4), {"axes": [1, 2]}, {}),
+}
+
+
 def single_op_graph(case: str, seed: int = 0) -> tuple[Graph, dict[str, np.ndarray]]:
-    """The one-node graph of ``case`` and a seeded feed for its input."""
-    op, shape, attrs, params = CASES[case]
+    """The one-node graph of ``case`` (in CASES or SEQUENCE_OPS) and a seeded feed for its input
+    (input 0, or the first input position no param fills)."""
+    op, shape, attrs, params = CASES[case] if case in CASES else SEQUENCE_OPS[case]
     count = max(params, default=0) + 1
-    names = ["x"] + [f"p{i}" if i in params else "" for i in range(1, count)]
-    values = {f"p{i}": _randn(s, seed + i) for i, s in params.items()}
+    first = next(i for i in range(count + 1) if i not in params)
+    count = max(count, first + 1)
+    names = [("x" if i == first else f"p{i}" if i in params else "") for i in range(count)]
+    values = {f"p{i}": s if isinstance(s, np.ndarray) else _randn(s, seed + i) for i, s in params.items()}
     if op == "BatchNorm":
         values["p4"] = np.abs(values["p4"]) + 0.5  # a variance
-    node = Node(case, op, names, ["y"], dict(attrs))
-    graph = Graph(case, [node], [TensorSpec("x", shape)], ["y"], values)
+    outputs = ["y"] + [f"y{i}" for i in range(1, {"LSTM": 3, "GRU": 2, "RNN": 2, "TopK": 2}.get(op, 1))]
+    node = Node(case, op, names, outputs, dict(attrs))
+    graph = Graph(case, [node], [TensorSpec("x", shape)], outputs, values)
     return graph, {"x": _randn(shape, seed)}
 
 

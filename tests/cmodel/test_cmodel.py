@@ -10,7 +10,7 @@ from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import IRFormatError, OptionError, UnsupportedOpError
 from frontc.passes import run_pipeline
-from frontc.testing.graphs import cmodel_ops_net, tiny_resnet
+from frontc.testing.graphs import cmodel_1d_net, cmodel_ops_net, cmodel_transpose_net, const_ops_net, tiny_resnet
 from tests.cmodel.helpers import built, quantized
 from tests.quant.helpers import random_inputs
 
@@ -48,6 +48,27 @@ def test_every_layer_every_integer_equals_the_numpy_integer_path(tmp_path, ops_n
     q = quantized(graph, calib, strategy, weight_quan)
     layers = _check_every_layer(q, built(q, tmp_path, opt=opt, extra=extra), checks)
     assert layers == len(graph.nodes) == 27
+
+
+FLIPPED = {"cmodel_transpose_net": ("ct2", "se", "add_scalar", "dw", "ct4"), "cmodel_1d_net": ("dw2", "ct"),
+           "const_ops_net": ("center", "normalize", "scale", "shift", "diff", "flip", "fc_scale")}
+
+
+@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net])
+@pytest.mark.parametrize("strategy,weight_quan,opt", [("symmetry_max_t", "perchannel", "O0"),
+                                                      ("scale_shift_t", "perlayer", "O3")])
+def test_transposed_one_d_broadcasting_and_constant_layers_equal_the_numpy_integer_path(
+        tmp_path, net, strategy, weight_quan, opt) -> None:
+    graph = net()
+    inputs = random_inputs(graph, 6)
+    q = quantized(graph, inputs[:4], strategy, weight_quan)
+    model = built(q, tmp_path, opt=opt)
+    assert _check_every_layer(q, model, inputs[4:]) == len(graph.nodes)
+    expected = run(q, inputs[4], trace=True)
+    for name in FLIPPED[graph.name]:
+        wrong = {k: v.copy() for k, v in expected.items()}
+        wrong[name].flat[-1] ^= 1
+        assert [(m.tensor, m.count) for m in mismatches(wrong, model.trace(inputs[4]))] == [(name, 1)]
 
 
 def test_fused_resnet_and_sixteen_bit_activations(tmp_path) -> None:
@@ -106,12 +127,13 @@ def _unsupported_net():
     from frontc.frontends.builder import GraphBuilder
     rng = np.random.default_rng(4)
     b = GraphBuilder("unsupported", "frontc")
-    x = b.input("data", (1, 4, 8))
-    y = b.add1("MaxPool", [x], {"kernel_shape": [2], "strides": [2]}, name="pool")
+    x = b.input("data", (1, 2, 4, 4, 4))
+    y = b.add1("MaxPool", [x], {"kernel_shape": [2, 2, 2], "strides": [2, 2, 2]}, name="pool")
     for name in ("up1", "up2"):
-        w = b.param(f"{name}.weight", rng.standard_normal((4, 4, 2)).astype(np.float32) / 4)
-        y = b.add1("ConvTranspose", [y, w], {"strides": [2]}, name=name)
-    return b.finish([y])
+        w = b.param(f"{name}.weight", rng.standard_normal((2, 2, 2, 2, 2)).astype(np.float32) / 4)
+        y = b.add1("ConvTranspose", [y, w], {"strides": [2, 2, 2]}, name=name)
+    y = b.add1("Reshape", [y], {"shape": [1, 2, 32, 16]}, name="flat")
+    return b.finish([b.add1("Resize", [y], {"mode": "cubic", "scales": [1, 1, 2, 2]}, name="cubic")])
 
 
 def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
@@ -121,7 +143,8 @@ def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
     with pytest.raises(OptionError, match="fake quantization"):
         emit(quantized(graph, calib, "symmetry_max"))
     other = _unsupported_net()
-    with pytest.raises(UnsupportedOpError, match=r"1-d MaxPool \(1: pool\); ConvTranspose \(2: up1, up2\)"):
+    listed = r"3-d ConvTranspose \(2: up1, up2\); 3-d MaxPool \(1: pool\); Resize mode 'cubic' \(1: cubic\)"
+    with pytest.raises(UnsupportedOpError, match=listed):
         emit(quantized(other, random_inputs(other, 2)))
     q = quantized(graph, calib)
     model = built(q, tmp_path / "ok", opt="O0")

@@ -217,6 +217,10 @@ CASES: list[tuple[str, str]] = [
       for name in ("bad.yml", "typo_section.yml", "list.yml", "missing.yml", "adir")],
     ("bad", "quantize --config-file {F}/bad.yml --strategy caffe"),
     ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
+    # qimport (h15a): float and broken model files, folders, a missing argument
+    *[("bad", f"qimport {m} -o {{o}}/q") for m in ("{onnx}", "{F}/random.onnx", "{F}/empty.onnx",
+                                                   "{F}/missing.onnx", "{F}/adir", "{F}/random.pb")],
+    ("bad", "qimport -o {o}/q"),
     # cmodel (h15): a float IR, bad graphs, folders that hold no C model, taken outputs
     ("bad", "cmodel emit --graph {g} -o {o}/cm"),
     *[("bad", f"cmodel emit --graph {graph} -o {{o}}/cm") for graph in BAD_GRAPHS[:6]],

@@ -1,10 +1,11 @@
-"""Test helpers: seeded inputs, a min/max calibration table (the streaming observer hook), frozen .pb runs."""
+"""Test helpers: seeded inputs, a min/max calibration table (frontc.quant.calibrate), frozen .pb runs."""
 from __future__ import annotations
 
 import numpy as np
 
-from frontc.interpreter import run
+from frontc.datasets.images import MemoryInputs
 from frontc.ir.graph import Graph
+from frontc.quant.calibrate import calibrate
 
 
 def random_inputs(graph: Graph, count: int, seed: int = 0) -> list[np.ndarray]:
@@ -14,17 +15,11 @@ def random_inputs(graph: Graph, count: int, seed: int = 0) -> list[np.ndarray]:
 
 
 def minmax_table(graph: Graph, inputs: list[np.ndarray]) -> dict[str, dict[str, float]]:
-    table: dict[str, dict[str, float]] = {}
-
-    def observe(node, values) -> None:
-        for name, value in values.items():
-            entry = table.setdefault(name, {"min": np.inf, "max": -np.inf})
-            entry["min"] = min(entry["min"], float(value.min()))
-            entry["max"] = max(entry["max"], float(value.max()))
-
-    for x in inputs:
-        run(graph, x, observer=observe)
-    return table
+    """The min/max calibration table of ``graph`` over ``inputs`` (each a full batch), by frontc.quant.calibrate
+    on the numpy interpreter in chunks of the graph's own batch."""
+    table, _ = calibrate(graph, MemoryInputs(inputs), "minmax", chunk=graph.inputs[0].shape[0], backend="numpy",
+                         progress=False)
+    return {name: {"min": r.min, "max": r.max, "threshold": r.threshold} for name, r in table.tensors.items()}
 
 
 def run_frozen(frozen, x: np.ndarray, constant_folding: bool) -> np.ndarray:

@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 
 from frontc.interpreter import run
+from frontc.ir import infer_shapes, load_graph, save_graph
+from frontc.ir.errors import OptionError
 from frontc.passes import run_pipeline
 from frontc.quant import quantize_graph
 from frontc.quant.agreement import lsb_agreement, summary
 from frontc.quant.annotations import node_quant
 from frontc.quant.integer import accumulate
-from frontc.testing.graphs import quant_ops_net, tiny_resnet
+from frontc.testing.graphs import const_ops_net, quant_ops_net, tiny_resnet
 from tests.quant.helpers import minmax_table, random_inputs
 
 
@@ -91,3 +93,63 @@ def test_tables_have_their_documented_sizes() -> None:
     assert sizes == {"c1": 65535, "sig": 255, "hswish": 255, "tanh": 255, "hsig": 255, "elu": 255, "prob": 255}
     out = run(q, inputs[0])["prob"]
     assert out.dtype == np.int8 and out.min() >= 0
+
+
+@pytest.mark.parametrize("strategy", ["symmetry_max_t", "scale_shift_t"])
+@pytest.mark.parametrize("weight_quan", ["perlayer", "perchannel"])
+def test_constant_operands_execute_in_integers_like_fake_quant(tmp_path, strategy: str, weight_quan: str) -> None:
+    graph = const_ops_net(size=16)
+    inputs = random_inputs(graph, 7)
+    table = minmax_table(graph, inputs[:4])
+    fake = quantize_graph(graph, table, strategy[:-2], weight_quan=weight_quan)
+    integer = quantize_graph(graph, table, strategy, weight_quan=weight_quan)
+    constant = {n.name for n in integer.nodes if "constant" in node_quant(n)}
+    assert constant == {"center", "normalize", "scale", "shift", "halve", "flip", "third", "offset",
+                        "fc_scale", "fc_shift"}
+    for x in inputs[4:]:  # offsets and signed multipliers are exact to 2**-31: every code equals fake-quant's
+        stats = summary(lsb_agreement(fake, integer, x))
+        assert stats["layers"] == 18 and stats["cumulative_max_lsb"] == 0 and stats["cumulative_exact"] == 1.0
+    save_graph(integer, tmp_path / "q")  # the per-channel offsets and multipliers survive the NPZ
+    again = load_graph(tmp_path / "q")
+    np.testing.assert_array_equal(run(again, inputs[4])["fc_shift"], run(integer, inputs[4])["fc_shift"])
+
+
+def test_constant_offset_or_multiplier_off_by_a_little_is_caught() -> None:
+    """The agreement above is not vacuous: half an LSB on one offset, 1 % on one multiplier show up."""
+    graph = const_ops_net(size=16)
+    inputs = random_inputs(graph, 5)
+    table = minmax_table(graph, inputs[:4])
+    fake = quantize_graph(graph, table, "symmetry_max")
+    for name, key in (("offset", "offset"), ("scale", "requant")):
+        integer = quantize_graph(graph, table, "symmetry_max_t")
+        nq = node_quant(integer.node(name))
+        if key == "offset":
+            nq["offset"] += 1 << (nq["rescale"][integer.node(name).inputs[0]]["shift"] - 1)
+        else:
+            nq["requant"]["multiplier"] = nq["requant"]["multiplier"] * 101 // 100
+        assert summary(lsb_agreement(fake, integer, inputs[4]))["isolated_exact"] < 0.99
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda g: setattr(g.node("third"), "inputs", [g.node("third").inputs[0], g.node("product").inputs[1]]),
+     "Div by a computed tensor: node 'third'"),
+    (lambda g: setattr(g.node("offset"), "inputs", ["bias2", "bias2"]), "Add of two constants: node 'offset'"),
+    (lambda g: setattr(g.node("flip"), "op", "Max"), "Max \\(no integer kernel\\): node 'flip'"),
+])
+def test_refused_forms_are_one_line_naming_node_and_op(edit, message: str) -> None:
+    graph = const_ops_net()
+    table = minmax_table(graph, random_inputs(graph, 2))
+    edit(graph)
+    infer_shapes(graph)
+    with pytest.raises(OptionError, match=f"symmetry_max_t cannot execute in integers: {message}") as info:
+        quantize_graph(graph, table, "symmetry_max_t")
+    assert "\n" not in str(info.value)
+
+
+def test_div_by_a_constant_with_zeros_is_refused() -> None:
+    graph = const_ops_net()
+    table = minmax_table(graph, random_inputs(graph, 2))
+    graph.params["std"][0, 1] = 0.0
+    with pytest.raises(OptionError, match="Div by constant 'std', which has zeros") as info:
+        quantize_graph(graph, table, "symmetry_max_t")
+    assert "normalize" in str(info.value)

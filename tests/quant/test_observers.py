@@ -147,21 +147,33 @@ def test_all_zero_tensor():
     assert all(stats.threshold(o) == 0.0 for o in ("minmax", "percentile", "kl", "mse"))
 
 
-def test_the_c_loop_counts_like_numpy(monkeypatch):
+@pytest.mark.parametrize("compiled", [True, False])
+def test_the_scan_counts_like_the_oracle(monkeypatch, compiled):
     from frontc.quant import fasthist
 
     assert fasthist._load() is not None  # gcc is part of the set-up
-    x = np.concatenate([_values(4), [0.0, -0.0, 1e-30, -3.0]]).astype(np.float32)
+    if not compiled:
+        monkeypatch.setattr(fasthist, "_LIB", [None])
+    # odd sizes (not a multiple of the lanes or the C block), both signs, -0.0, a subnormal, runs of zeros
+    x = np.concatenate([_values(4, 9_001), [0.0, -0.0, 1e-30, 1e-45, -3.0], np.zeros(5003)]).astype(np.float32)
     scale = np.float32(2.0 ** (16 - np.frexp(np.abs(x).max())[1]))
-    fast = np.zeros(BINS, np.int64)
-    fasthist.add_counts(fast, x, scale, absolute=True)
-    monkeypatch.setattr(fasthist, "_LIB", [None])
-    slow = np.zeros(BINS, np.int64)
-    fasthist.add_counts(slow, x, scale, absolute=True)
-    np.testing.assert_array_equal(fast, slow)
-    positive = np.abs(x[::3])
-    fasthist.add_counts(slow, positive, scale, absolute=False)
-    np.testing.assert_array_equal(slow - fast, np.bincount((positive * scale).astype(int), minlength=BINS))
-    monkeypatch.setattr(fasthist, "_LIB", [])
-    with pytest.raises(ValueError, match="1 values outside"):
-        fasthist.add_counts(fast, np.float32([1.0, 1e9]), scale, absolute=False)
+    hist = np.zeros(BINS, np.int64)
+    low, high, counted = fasthist.scan(x, hist, scale)
+    assert counted and (low, high) == (float(x.min()), float(x.max()))
+    expected = np.bincount(np.floor(np.abs(x.astype(np.float64)) * float(scale)).astype(int), minlength=BINS)
+    np.testing.assert_array_equal(hist, expected)
+    # a value beyond the bins, NaN or infinity anywhere: nothing counted, min/max tell which
+    for bad in (np.inf, -np.inf, np.nan, 2.0 * np.abs(x).max()):
+        for where in (0, 7, x.size // 2, x.size - 1):
+            y = x.copy()
+            y[where] = bad
+            before = hist.copy()
+            low, high, counted = fasthist.scan(y, hist, scale)
+            assert not counted and (np.isnan(bad) or (low, high) == (float(y.min()), float(y.max())))
+            assert np.isnan(bad) == (np.isnan(low) or np.isnan(high))
+            np.testing.assert_array_equal(hist, before)
+
+
+def test_negative_zero_is_stored_as_zero():
+    stats = _stats([np.float32([-0.0, 0.0, -0.0])])
+    assert (np.copysign(1.0, stats.min), np.copysign(1.0, stats.max)) == (1.0, 1.0)

@@ -10,10 +10,13 @@ from typing import Any
 
 from frontc.frontends.onnx import (  # noqa: F401
     attention,
+    bitwise,
     composite,
     conv,
     elementwise,
+    functions,
     logic,
+    losses,
     nn,
     pool,
     recurrent,
@@ -29,7 +32,7 @@ from frontc.ir.graph import Graph
 
 __all__ = ["REGISTRY", "load"]
 
-OPTIONS = ("name",)
+OPTIONS = ("name", "constants")
 
 
 def load(model_or_path: Any, input_shapes: dict[str, Sequence[int]] | None = None,
@@ -37,7 +40,8 @@ def load(model_or_path: Any, input_shapes: dict[str, Sequence[int]] | None = Non
     """Convert an ONNX model (a path or an ``onnx.ModelProto``) into a linted IR graph.
 
     ``input_shapes`` fixes dynamic input dims, which lets shape subgraphs fold away;
-    ``name=`` names the graph (default: the ONNX graph's name).
+    ``name=`` names the graph (default: the ONNX graph's name); ``constants={input: array}`` binds
+    inputs to fixed values (shapes, axes, pads... that frontc needs constant), which fold away.
     Every unsupported op is reported at once, before anything is converted.
     """
     unknown = sorted(set(options) - set(OPTIONS))
@@ -46,4 +50,4 @@ def load(model_or_path: Any, input_shapes: dict[str, Sequence[int]] | None = Non
     model, where = read_model(model_or_path)
     opset = model_opset(model, where)
     check_ops(model, opset, where)
-    return convert(model, opset, where, input_shapes, options.get("name"))
+    return convert(model, opset, where, input_shapes, options.get("name"), options.get("constants"))

@@ -6,7 +6,10 @@ Each case is a one-op model with inputs and the outputs the ONNX reference compu
 values (integers and bools exactly, floats within ``RTOL`` of the largest expected magnitude,
 NaNs and infinities where expected). A few cases store their expected values rounded to a few
 digits; those pass only within the suite's own tolerance (``SUITE_RTOL``, ``SUITE_ATOL``, as
-``onnx.backend.test.runner`` compares) and are counted apart. A case is *refused* when frontc
+``onnx.backend.test.runner`` compares) and are counted apart. When frontc needs an input constant
+(axes, pads, shapes, k...) that the case feeds, the case is converted again with that input bound
+to its test value (``constants=``, as a user binds it; for a tensor computed from inputs, the inputs
+its value depends on, not those whose shape only it reads), and counted apart. A case is *refused* when frontc
 raises one of its own errors (the reason is the message); anything else is *wrong*: a mismatch,
 or an exception that is not a FrontcError.
 """
@@ -16,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +35,7 @@ class Outcome:
     status: str  # "pass", "refused", "wrong"
     reason: str = ""  # for a pass: set when it passed within the suite's tolerance only
     ops: tuple[str, ...] = ()  # the op types of the model
+    bound: tuple[str, ...] = ()  # the inputs bound as constants
 
 
 def node_cases() -> list[Path]:
@@ -88,32 +93,70 @@ def run_case(folder: Path) -> Outcome:
     """Convert and run one case; never raises."""
     import onnx
 
-    import frontc
     from frontc.ir.errors import FrontcError
 
-    name, ops = folder.name, ()
+    name, ops, constants = folder.name, (), {}
     try:
         model = onnx.load(str(folder / "model.onnx"))
         ops = tuple(sorted({n.op_type for n in model.graph.node}))
-        graph = frontc.load(model, "onnx")
-        data = folder / "test_data_set_0"
-        inputs, expected = _read_tensors(data, "input"), _read_tensors(data, "output")
-        names = [v.name for v in model.graph.input if v.name not in {t.name for t in model.graph.initializer}]
-        got = frontc.run(graph, dict(zip(names, inputs)))
+        graph, got = _convert_and_run(model, folder / "test_data_set_0", constants)
+        expected = _read_tensors(folder / "test_data_set_0", "output")
     except FrontcError as exc:
-        return Outcome(name, "refused", exc.message, ops)
+        return Outcome(name, "refused", exc.message, ops, tuple(constants))
     except Exception as exc:  # noqa: BLE001  (a crash is a frontc bug: reported as wrong)
-        return Outcome(name, "wrong", f"{type(exc).__name__}: {exc}", ops)
+        return Outcome(name, "wrong", f"{type(exc).__name__}: {exc}", ops, tuple(constants))
+    bound = tuple(constants)
     if len(expected) != len(graph.outputs):
-        return Outcome(name, "wrong", f"{len(graph.outputs)} outputs, expected {len(expected)}", ops)
+        return Outcome(name, "wrong", f"{len(graph.outputs)} outputs, expected {len(expected)}", ops, bound)
     loose = ""
     for out, ref in zip(graph.outputs, expected):
         problem = _compare(got[out], ref)
         if problem.startswith("suite tolerance"):
             loose = f"output '{out}' within the {problem}"
         elif problem:
-            return Outcome(name, "wrong", f"output '{out}': {problem}", ops)
-    return Outcome(name, "pass", loose, ops)
+            return Outcome(name, "wrong", f"output '{out}': {problem}", ops, bound)
+    return Outcome(name, "pass", loose, ops, bound)
+
+
+def _convert_and_run(model: Any, data: Path, constants: dict[str, np.ndarray]) -> tuple[Any, dict[str, np.ndarray]]:
+    """Convert and run the case (its inputs are read once it converts); an input frontc needs
+    constant is bound to its fed value (into ``constants``) and the conversion repeated."""
+    import frontc
+    from frontc.frontends.onnx.context import ConstantRequired
+
+    weights = {t.name for t in model.graph.initializer}
+    names = [v.name for v in model.graph.input if v.name not in weights]
+    while True:
+        try:
+            graph = frontc.load(model, "onnx", constants=dict(constants))
+        except ConstantRequired as exc:
+            feeds = dict(zip(names, _read_tensors(data, "input")))
+            needed = value_sources(model, exc.tensor) & set(feeds) - set(constants)
+            if not needed:
+                raise
+            constants.update((k, feeds[k]) for k in sorted(needed))
+            continue
+        feeds = dict(zip(names, _read_tensors(data, "input")))
+        return graph, frontc.run(graph, {k: v for k, v in feeds.items() if k not in constants})
+
+
+SHAPE_ONLY = ("Shape", "Size")  # ops whose output depends on their input's shape, not its values
+
+
+def value_sources(model: Any, tensor: str) -> set[str]:
+    """The tensors whose values ``tensor`` depends on, through the model's nodes (not through the
+    input of Shape or Size: only its shape counts); ``tensor`` itself included."""
+    producer = {out: node for node in model.graph.node for out in node.output if out}
+    seen, todo = set(), [tensor]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        node = producer.get(name)
+        if node is not None and node.op_type not in SHAPE_ONLY:
+            todo.extend(i for i in node.input if i)
+    return seen
 
 
 def reason_kind(reason: str) -> str:
@@ -128,8 +171,9 @@ def summary(outcomes: list[Outcome]) -> str:
     """Counts by status and the most common refusal reasons, one per line."""
     counts = Counter(o.status for o in outcomes)
     loose = sum(1 for o in outcomes if o.status == "pass" and o.reason)
+    bound = sum(1 for o in outcomes if o.status == "pass" and o.bound)
     lines = [f"{len(outcomes)} cases: {counts['pass']} pass ({loose} of them within the suite's tolerance "
-             f"only), {counts['refused']} refused, {counts['wrong']} wrong"]
+             f"only, {bound} with inputs bound as constants), {counts['refused']} refused, {counts['wrong']} wrong"]
     kinds = Counter(reason_kind(o.reason) for o in outcomes if o.status == "refused")
     lines += [f"  refused x{n}: {kind}" for kind, n in kinds.most_common(25)]
     lines += [f"  WRONG {o.case}: {o.reason}" for o in outcomes if o.status == "wrong"]

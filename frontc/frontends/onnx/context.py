@@ -24,6 +24,18 @@ from frontc.ir.schema import get_schema, resolved_attrs
 REGISTRY = ConverterRegistry("onnx")
 
 
+class ConstantRequired(UnsupportedOpError):
+    """A converter needs tensor ``tensor`` constant, but it is computed at run time."""
+
+    def __init__(self, message: str, *, tensor: str, node: str | None = None, hint: str | None = None) -> None:
+        self.tensor = tensor
+        super().__init__(message, node=node, hint=hint)
+
+
+CONSTANT_HINT = ("pass input_shapes={name: shape} so that the model's shape computations fold into constants, "
+                 "bind the input's value with constants={name: array}, or export the model with static shapes")
+
+
 @dataclass
 class Const:
     """A tensor whose value is known while converting; ``param`` is its IR name once stored."""
@@ -82,11 +94,10 @@ class Context:
         value = self.x(node, i)
         if value is None or isinstance(value, Const):
             return None if value is None else value.value
-        raise UnsupportedOpError(
+        raise ConstantRequired(
             f"{node.op} input '{what}' (tensor '{node.inputs[i]}') must be a constant for frontc, "
-            "but it is computed from the input data at run time", node=node.name,
-            hint="pass input_shapes={name: shape} so that the model's shape computations fold "
-                 "into constants, or export the model with static shapes")
+            "but it is computed from the input data at run time", tensor=node.inputs[i], node=node.name,
+            hint=CONSTANT_HINT)
 
     def ints(self, node: OnnxNode, i: int, what: str) -> list[int] | None:
         """Constant input ``i`` as a list of Python ints (None when omitted)."""

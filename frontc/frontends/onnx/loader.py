@@ -185,9 +185,28 @@ def input_specs(model: Any, input_shapes: dict[str, Sequence[int]] | None,
     return specs
 
 
+def bind_constants(specs: list[tuple[str, tuple[int, ...], str]], constants: dict[str, Any],
+                   where: str) -> dict[str, Const]:
+    """The graph inputs that ``constants`` binds to values, checked against their declared specs."""
+    import numpy as np
+
+    declared = {name: (shape, dtype) for name, shape, dtype in specs}
+    bound = {}
+    for name, value in constants.items():
+        array = np.asarray(value)
+        shape, dtype = declared[name]
+        if array.shape != tuple(shape) or str(array.dtype) != dtype:
+            raise OptionError(f"constants gives input '{name}' a {str(array.dtype)} array of shape "
+                              f"{list(array.shape)}, but {where} declares {dtype} {list(shape)}",
+                              hint="give the value the input's declared shape and dtype")
+        bound[name] = Const(array, name)
+    return bound
+
+
 def convert(model: Any, opset: int, where: str, input_shapes: dict[str, Sequence[int]] | None,
-            name: str | None = None) -> Graph:
-    """Convert the checked, scanned model into a linted IR graph."""
+            name: str | None = None, constants: dict[str, Any] | None = None) -> Graph:
+    """Convert the checked, scanned model into a linted IR graph (the inputs ``constants`` names are
+    bound to their values: folded into the graph, no longer inputs)."""
     import onnx
     from onnx import numpy_helper
 
@@ -198,7 +217,19 @@ def convert(model: Any, opset: int, where: str, input_shapes: dict[str, Sequence
     for init in model.graph.initializer:
         numpy_dtype(init.data_type, f"initializer '{init.name}'")
         ctx.values[init.name] = Const(numpy_helper.to_array(init), init.name)
-    for input_name, shape, dtype in input_specs(model, input_shapes, where):
+    constants = dict(constants or {})
+    weights = {t.name for t in model.graph.initializer}
+    unknown = sorted(set(constants) - {v.name for v in model.graph.input if v.name not in weights})
+    if unknown:
+        raise OptionError(f"constants names {unknown}, which are not inputs of the model",
+                          hint=f"its inputs are {[v.name for v in model.graph.input if v.name not in weights]}")
+    shapes = {k: tuple(getattr(v, "shape", ())) for k, v in constants.items()} | dict(input_shapes or {})
+    specs = input_specs(model, shapes or None, where)
+    bound = bind_constants(specs, constants, where)
+    ctx.values.update(bound)
+    for input_name, shape, dtype in specs:
+        if input_name in bound:
+            continue
         ir_name = builder.input(input_name, shape, dtype)
         ctx.values[input_name] = source_tensors[input_name] = ir_name
     for proto in model.graph.node:

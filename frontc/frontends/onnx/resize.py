@@ -75,5 +75,10 @@ def resize(node: OnnxNode, ctx: Context) -> Value:
         full_scales = [1.0] * len(shape)
         for axis, scale in zip(axes, scales):
             full_scales[axis] = scale
+        if coordinates == "align_corners" and any(d * s != int(d * s) for d, s in zip(shape, full_scales)):
+            raise UnsupportedOpError(f"Resize align_corners with scales {scales} that do not give whole output "
+                                     "sizes is not supported: ONNX's reference divides by the fractional size, "
+                                     "ONNX Runtime by the rounded one", node=node.name,
+                                     hint="give sizes instead of scales")
         attrs["scales"] = full_scales
     return ctx.emit(node, "Resize", [x], attrs)

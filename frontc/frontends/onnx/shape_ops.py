@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from frontc.frontends.onnx.context import REGISTRY, Context, OnnxNode
+from frontc.frontends.onnx.context import CONSTANT_HINT, REGISTRY, ConstantRequired, Context, OnnxNode
 from frontc.frontends.onnx.loader import NUMERIC_TYPES
 from frontc.ir.errors import UnsupportedOpError
 
@@ -68,9 +68,7 @@ def constant_only(node: OnnxNode, ctx: Context) -> np.ndarray:
     for i, name in enumerate(node.inputs):
         value = ctx.const(node, i)
         if value is None:
-            raise UnsupportedOpError(f"{node.op} on run-time data is not supported (input '{name}' "
-                                     "is not a constant)", node=node.name,
-                                     hint="frontc handles it only inside shape computations; pass "
-                                          "input_shapes so that they fold")
+            raise ConstantRequired(f"{node.op} on run-time data is not supported (input '{name}' "
+                                   "is not a constant)", tensor=name, node=node.name, hint=CONSTANT_HINT)
         args.append(value)
     return np.asarray(CONSTANT_ONLY[node.op](*args))

@@ -234,8 +234,9 @@ def scatter_nd(node: OnnxNode, ctx: Context) -> Value:
                     {"reduction": node.attr("reduction", "none")})
 
 
+@REGISTRY.register("Scatter", since=9)
 @REGISTRY.register("ScatterElements", since=11)
 def scatter_elements(node: OnnxNode, ctx: Context) -> Value:
-    """ONNX ScatterElements (reduction from opset 16)."""
+    """ONNX ScatterElements (reduction from opset 16) and Scatter (its name in opsets 9-10)."""
     return ctx.emit(node, "ScatterElements", [ctx.x(node, i) for i in range(3)],
                     {"axis": node.attr("axis", 0), "reduction": node.attr("reduction", "none")})

@@ -12,8 +12,20 @@ def _l2(x: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
     return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
 
 
-_REDUCERS = {"ReduceMean": np.mean, "ReduceSum": np.sum, "ReduceMax": np.max, "ReduceMin": np.min,
-             "ReduceProd": np.prod, "ReduceL2": _l2}
+def _extreme(fn: Any, lowest: bool):
+    """np.max / np.min whose reduction over an empty set gives the identity (-inf / +inf, or the
+    integer type's end), as ONNX defines it."""
+    def run(x: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
+        if x.size:
+            return fn(x, axis=axis, keepdims=keepdims)
+        info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
+        start = (-np.inf if lowest else np.inf) if x.dtype.kind == "f" else (info.min if lowest else info.max)
+        return fn(x, axis=axis, keepdims=keepdims, initial=start)
+    return run
+
+
+_REDUCERS = {"ReduceMean": np.mean, "ReduceSum": np.sum, "ReduceMax": _extreme(np.max, True),
+             "ReduceMin": _extreme(np.min, False), "ReduceProd": np.prod, "ReduceL2": _l2}
 
 for _op, _fn in _REDUCERS.items():
     kernel(_op)(lambda ins, a, fn=_fn: np.asarray(

@@ -11,7 +11,7 @@ from frontc.analysis.distance import distance
 from frontc.backends.onnx import OPSET, run_onnxruntime, save_onnx, to_onnx
 from frontc.ir.errors import FrontcError, UnsupportedOpError
 from frontc.ir.graph import Graph, Node, TensorSpec
-from tests.backends.single_ops import CASES, single_op_graph
+from tests.backends.single_ops import CASES, SEQUENCE_OPS, single_op_graph
 
 RTOL = 1e-5
 
@@ -24,6 +24,18 @@ def test_single_op_matches_the_interpreter(case):
     assert actual.shape == expected.shape and actual.dtype == expected.dtype
     d = distance(actual, expected, classifier=False)
     assert d.max_abs <= RTOL * d.max_ref, f"{case}: {d}"
+
+
+@pytest.mark.parametrize("case", list(SEQUENCE_OPS))
+def test_sequence_op_matches_the_interpreter(case):
+    """The sequence and transformer ops, every output (LSTM's Y, Y_h, Y_c; TopK's indices)."""
+    graph, feeds = single_op_graph(case)
+    expected = frontc.run(graph, feeds)
+    actual = run_onnxruntime(graph, feeds)
+    for name in graph.outputs:
+        assert actual[name].shape == expected[name].shape and actual[name].dtype == expected[name].dtype, name
+        d = distance(actual[name], expected[name], classifier=False)
+        assert d.max_abs <= RTOL * d.max_ref, f"{case} {name}: {d}"
 
 
 def test_model_is_checked_opset_17_and_keeps_names(graph, image):

@@ -1,6 +1,7 @@
 """What exports from other toolchains carry: negative dim_values (PaddlePaddle's dynamic batch),
 dim_params, stale declared output shapes (the computed shape wins, with a note), initializers
-listed as graph inputs, and external data (read once, next to the .onnx file)."""
+listed as graph inputs, external data (read once, next to the .onnx file), and inputs that frontc
+needs constant (axes, pads, shapes) bound to values by the user (``constants=``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 import frontc
 from frontc.catalog.onnx_cases import onnxruntime_outputs
-from frontc.ir.errors import FrontcNote, ModelLoadError
+from frontc.frontends.onnx.context import ConstantRequired
+from frontc.ir.errors import FrontcNote, ModelLoadError, OptionError
 
 
 def _conv_model(batch: int | str, declared_out: list, initializers_as_inputs: bool = False) -> onnx.ModelProto:
@@ -84,3 +86,40 @@ def test_external_data(tmp_path: Path) -> None:
     (tmp_path / "model.data").unlink()
     with pytest.raises(ModelLoadError, match=r"external data file\(s\) \['model.data'\]"):
         frontc.load(str(path), "onnx")
+
+
+def _reduce_model() -> onnx.ModelProto:
+    """ReduceSum-13 whose axes are a graph input (as ONNX's own conformance cases feed them)."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4])
+    axes = helper.make_tensor_value_info("axes", TensorProto.INT64, [1])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 1, 4])
+    node = helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=1)
+    model = helper.make_model(helper.make_graph([node], "reduce", [x, axes], [y]),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    return model
+
+
+def test_input_needed_constant_is_named() -> None:
+    with pytest.raises(ConstantRequired, match=r"input 'axes' \(tensor 'axes'\) must be a constant.*constants=") as err:
+        frontc.load(_reduce_model(), "onnx")
+    assert err.value.tensor == "axes"
+
+
+def test_inputs_bound_as_constants() -> None:
+    model, axes = _reduce_model(), np.array([1], dtype=np.int64)
+    graph = frontc.load(model, "onnx", constants={"axes": axes})
+    assert [spec.name for spec in graph.inputs] == ["x"]
+    x = np.random.default_rng(2).standard_normal((2, 3, 4)).astype(np.float32)
+    expected = onnxruntime_outputs(model, {"x": x, "axes": axes})[0]
+    np.testing.assert_allclose(frontc.run(graph, {"x": x})[graph.outputs[0]], expected, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize(("constants", "message"), [
+    ({"z": np.array([1])}, r"constants names \['z'\], which are not inputs of the model"),
+    ({"axes": np.array([1], dtype=np.int32)}, r"gives input 'axes' a int32 array of shape \[1\].*int64 \[1\]"),
+    ({"axes": np.array([1, 2], dtype=np.int64)}, r"input_shapes gives \[2\] for input 'axes'"),
+])
+def test_bad_constants_are_refused(constants: dict, message: str) -> None:
+    with pytest.raises(OptionError, match=message):
+        frontc.load(_reduce_model(), "onnx", constants=constants)

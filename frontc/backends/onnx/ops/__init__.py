@@ -1,2 +1,2 @@
 """Importing this package registers every IR -> ONNX emitter."""
-from frontc.backends.onnx.ops import elementwise, nn, tensor  # noqa: F401
+from frontc.backends.onnx.ops import elementwise, logic, nn, sequence, tensor  # noqa: F401
