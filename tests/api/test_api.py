@@ -175,3 +175,14 @@ def test_quantizing_needs_calibration_data_and_a_model_level_entry(net, model, d
     config["LayerName"]["0"]["Quantization"] = {"weight_bits": 4}
     with pytest.raises(OptionError, match="quantizes layers but not the Model"):
         model.quantize(data[0], config=config)
+
+
+def test_an_integer_model_runs_bit_exact_in_the_c_model(net, model, data):
+    config = frontc.config_from_model(model)
+    config["Model"]["Quantization"] = {"strategy": "symmetry_max_t", "weight_quan": "perchannel"}
+    q = frontc.convert(net, input_shapes={"x": (2, 3, 12, 12)}, config=config, calibration=data[0])
+    np.testing.assert_array_equal(q.predict(data[0], backend="cmodel"), q.predict(data[0]))
+    with pytest.raises(OptionError, match="backend 'torch' does not run this model"):
+        q.predict(data[0], backend="torch")
+    with pytest.raises(OptionError, match="backend 'cmodel' does not run this model"):
+        model.predict(data[0], backend="cmodel")
