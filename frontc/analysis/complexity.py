@@ -13,6 +13,9 @@ Definitions (also printed by ``frontc complexity --help``):
 - LSTM / GRU / RNN: MACs = directions * sequence * batch * gates * hidden * (input + hidden), with 4,
   3 and 1 gates; plus per hidden unit and step the cell's elementwise work in ``CELL_COST`` (bias
   adds, sigmoids and tanhs at 4 FLOPs each, gate products).
+- BoxNMS (greedy non-maximum suppression): per batch of N boxes, k = min(topk, N) candidates (N when
+  topk is -1) compared pairwise, 12 FLOPs per pair (intersection, union, IoU, threshold), plus one
+  per box for the score threshold: batches * (6 * k * (k - 1) + N) (sorting is not counted).
 - Everything else is counted per element with the cost in ``ELEMENT_COST`` (FLOPs per output
   element, or per input element for pooling and reductions). A bias, a residual add and a fused
   activation of a Conv/ConvTranspose/Dense add their elementwise cost to that node.
@@ -189,6 +192,11 @@ def _element_flops(graph: Graph, node: Node) -> int:
         return 5 * math.prod(graph.spec(node.outputs[0]).shape[:-1]) * graph.spec(node.inputs[1]).shape[-2]
     if node.op in RECURRENT_OPS:
         return out * CELL_COST[node.op]
+    if node.op == "BoxNMS":
+        shape = graph.spec(node.inputs[0]).shape
+        topk = node_attrs(node)["topk"]
+        k = shape[-2] if topk < 0 else min(topk, shape[-2])
+        return math.prod(shape[:-2]) * (6 * k * (k - 1) + shape[-2])
     if node.op in ("MaxPool", "AvgPool"):
         return out * math.prod(node_attrs(node)["kernel_shape"])
     if node.op in PER_INPUT_ELEMENT:

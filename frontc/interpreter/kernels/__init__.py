@@ -2,6 +2,7 @@
 from frontc.interpreter.kernels import (  # noqa: F401
     bitwise,
     conv,
+    detection,
     elementwise,
     linalg,
     logic,

@@ -11,6 +11,7 @@ from frontc.ir.ops.bitwise import BITWISE_OPS
 from frontc.ir.ops.elementwise import ACTIVATION_OPS, BINARY_OPS, UNARY_OPS
 from frontc.ir.ops.logic import COMPARE_OPS, LOGIC_OPS
 from frontc.ir.ops.reduce import REDUCE_OPS
+from tests.backends.boxes import tie_boxes
 from tests.backends.torch.util import check_op
 from tests.interpreter.onnx_single_op import randn
 
@@ -102,6 +103,7 @@ SMOKE = {
     "Shape": (["x"], {"x": X}, {}, {}, "exact", 1),
     "Expand": (["x"], {"x": X[:, :1]}, {}, {"shape": [2, 3, 1, 1]}, "exact", 1),
     "Tile": (["x"], {"x": X}, {}, {"repeats": [1, 2, 1, 2]}, "exact", 1),
+    "BoxNMS": (["x"], {"x": tie_boxes(40)}, {}, {"id_index": 0, "topk": 30, "overlap_thresh": 0.3}, "exact", 1),
     "DepthToSpace": (["x"], {"x": X}, {}, {"blocksize": 2}, "exact", 1),
     "SpaceToDepth": (["x"], {"x": X}, {}, {"blocksize": 3}, "exact", 1),
 }

@@ -1,6 +1,6 @@
 """ONNX ops lowered to IR ops as their function bodies define them (losses, RMSNormalization,
-MeanVarianceNormalization, LpPool, dilated AveragePool, CenterCropPad, EyeLike, windows, Attention with
-past key/values, softcap or its qk_matmul output), compared with onnxruntime."""
+MeanVarianceNormalization, LpPool, dilated AveragePool, CenterCropPad, RotaryEmbedding, EyeLike,
+windows, Attention with past key/values, softcap or its qk_matmul output), compared with onnxruntime."""
 from __future__ import annotations
 
 import numpy as np
@@ -38,6 +38,13 @@ CASES = {
     "average_pool_dilated_ceil_count_pad": ("AveragePool", [(1, 2, 9, 8)], {
         "kernel_shape": [3, 3], "dilations": [2, 2], "pads": [1, 1, 1, 1], "strides": [2, 3], "ceil_mode": 1,
         "count_include_pad": 1}, 19, 1, 1e-6),
+    "rotary_4d_positions_partial": ("RotaryEmbedding", [(2, 2, 3, 8), np.cos(randn(10, 3, seed=4)),
+                                                        np.sin(randn(10, 3, seed=4)),
+                                                        np.array([[0, 4, 9], [1, 1, 2]], I64)],
+                                    {"rotary_embedding_dim": 6}, 23, 1, 1e-6),
+    "rotary_3d_interleaved": ("RotaryEmbedding", [(2, 3, 16), np.cos(randn(2, 3, 4, seed=5)),
+                                                  np.sin(randn(2, 3, 4, seed=5))],
+                              {"interleaved": 1, "num_heads": 2}, 23, 1, 1e-6),
     "center_crop_pad": ("CenterCropPad", [(2, 7, 4), np.array([5, 7], I64)], {"axes": [1, 2]}, 18, 1, 0.0),
     "eye_like": ("EyeLike", [(4, 6)], {"k": 2, "dtype": TensorProto.INT32}, 13, 1, 0.0),
     "hann_window": ("HannWindow", [np.array(10, I64)], {}, 17, 1, 1e-6),

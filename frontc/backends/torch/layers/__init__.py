@@ -3,6 +3,7 @@ from frontc.backends.torch.layers import (  # noqa: F401
     activation,
     bitwise,
     conv,
+    detection,
     elementwise,
     logic,
     nn,
