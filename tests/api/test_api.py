@@ -113,6 +113,7 @@ def quantized(net, model, data):
 
 
 def test_a_quantization_config_gives_the_quantized_fused_ir(net, model, data, quantized):
+    from frontc.compiler import compile_graph
     from frontc.datasets.images import MemoryInputs
     from frontc.quant import quantize_graph
     from frontc.quant.annotations import weight_quant
@@ -121,7 +122,7 @@ def test_a_quantization_config_gives_the_quantized_fused_ir(net, model, data, qu
     q = quantized.quantized
     assert weight_quant(q.node("0")).bits == 4 and weight_quant(q.node("5")).bits == 8
     assert weight_quant(q.node("5")).axis == 0
-    fused = frontc.compiler.compile_graph(model.graph).cmodel  # the same steps, by hand
+    fused = compile_graph(model.graph).cmodel  # the same steps, by hand
     table, _ = calibrate(fused, MemoryInputs([data[0]]), "minmax", backend="numpy", progress=False)
     want = quantize_graph(fused, table, "symmetry_max", weight_quan="perchannel", layers={"0": {"weight_bits": 4}})
     x = data[0][:2]
