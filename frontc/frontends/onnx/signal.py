@@ -1,5 +1,6 @@
 """ONNX DFT as Einsums with constant cosine and sine matrices (real or complex input, forward or
-inverse, one-sided); the axis a constant (an input from opset 20)."""
+inverse, one-sided; the axis a constant, an input from opset 20) and AffineGrid as an Einsum with the
+constant normalized grid."""
 from __future__ import annotations
 
 import numpy as np
@@ -52,3 +53,22 @@ def dft(node: OnnxNode, ctx: Context) -> Value:
     pair = [ctx.emit(node, "Unsqueeze", [t], {"axes": [-1]}, suffix=f"{tag}_last")
             for t, tag in ((real, "real"), (imag, "imag"))]
     return ctx.emit(node, "Concat", pair, {"axis": -1})
+
+
+@REGISTRY.register("AffineGrid", since=20)
+def affine_grid(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX AffineGrid: theta (N, n, n + 1) applied to the constant normalized grid of the (constant)
+    size's spatial axes, as one Einsum; the grid (N, ..., n) lists x (the last axis) first."""
+    theta = ctx.x(node, 0)
+    size = ctx.ints(node, 1, "size")
+    spatial = size[2:]
+    axes = []
+    for extent in spatial:
+        steps = np.arange(extent, dtype=np.float64)
+        axes.append(-1 + 2 * steps / (extent - 1) if node.attr("align_corners", 0) and extent > 1
+                    else -1 + (2 * steps + 1) / extent)
+    mesh = np.meshgrid(*axes, indexing="ij")
+    base = np.stack([*mesh[::-1], np.ones(spatial)], axis=-1).reshape(-1, len(spatial) + 1)
+    points = ctx.constant(base.astype(ctx.dtype(theta)), f"{node.name}/grid")
+    grid = ctx.emit(node, "Einsum", [theta, points], {"equation": "bij,pj->bpi"}, suffix="points")
+    return ctx.emit(node, "Reshape", [grid], {"shape": [size[0], *spatial, len(spatial)]})
