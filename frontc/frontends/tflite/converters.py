@@ -115,11 +115,23 @@ class Converter:
                                      path=self.model.path, hint="nothing was converted; please report these ops")
         for op in self.model.operators:
             getattr(self, op.op.lower())(op)
-        outputs = [self.values[index] for index in self.model.outputs]
         graph = self.b.graph
+        for index in self.model.outputs:  # outputs keep the file's names (a DEQUANTIZE's, not its int8 input's)
+            have, want = self.values[index], self.t[index].name
+            if have != want and not graph.is_input(have) and want not in graph.tensor_names():
+                graph.rename_tensor(have, want)
+                self._renamed(have, want)
+        outputs = [self.values[index] for index in self.model.outputs]
         graph.meta.update({"source_format": "tflite", "source_layout": "NHWC", "source_path": self.model.path})
         self.b.finish(outputs)
         return self.out
+
+    def _renamed(self, old: str, new: str) -> None:
+        self.values = {i: new if v == old else v for i, v in self.values.items()}
+        self.out.codes = {i: new if v == old else v for i, v in self.out.codes.items()}
+        for table in (self.out.acts, self.out.weights):
+            if old in table:
+                table[new] = table.pop(old)
 
     # -------------------------------------------------------------- operators
     def _window(self, op: Any, x: str, kernel: tuple[int, int], dilation: tuple[int, int]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 The reference is the runtime's own integer tensors (ONNX Runtime's QuantizeLinear / QLinear*
 outputs, TFLite's int8 tensors) on the same float inputs. ``cumulative``: frontc runs end to end;
-``isolated``: each node reads the reference's integers (frontc's own where the reference has no such
-tensor, e.g. the pool inside a TFLite MEAN), so its own arithmetic alone is compared.
+``isolated``: each node reads the reference's integers (or, for a tensor the reference lacks, such as
+the pool inside a TFLite MEAN, frontc's isolated result for it), so its own arithmetic alone is compared.
 Every isolated difference is classified: the exact real value v (the node's float op on its
 dequantized integer inputs, in float64, / s_out + zp_out) lies within ``TIE`` of a half-integer
 (the runtimes round ties differently: frontc floor(v + 1/2) in exact fixed point, the reference
@@ -59,13 +59,15 @@ def agreement(graph: Graph, reference: Mapping[str, np.ndarray],
                 rows.append(TensorAgreement(name, "input", d.size, float((d == 0).mean()), int(d.max()),
                                             float((d == 0).mean()), int(d.max()), ties, other))
     fed: dict[str, list[np.ndarray]] = {}
+    own: dict[str, np.ndarray] = {}  # isolated results, for readers of tensors the reference lacks
     for node in graph.nodes:  # inputs the reference lacks (frontc's own intermediates) come from frontc's trace
         args = [graph.params[t] if t in graph.params else _on_grid(graph, t, reference[t]) if graph.is_input(t)
-                and t in reference else trace[t] if t not in reference
+                and t in reference else own.get(t, trace[t]) if t not in reference
                 else reference[t].astype(trace[t].dtype) for t in node.inputs]
         fed[node.name] = args
         result = call_kernel(node, args, node_attrs(node))
         isolated = dict(zip(node.outputs, result if isinstance(result, list) else [result]))
+        own.update(isolated)
         for t in node.outputs:
             if t not in reference:
                 continue
