@@ -51,7 +51,7 @@ def find(text: str) -> ModelEntry:
 SEQUENCE_CASES = {("torch", "bert_tiny"), ("torch", "vit_tiny"), ("torch", "crnn"), ("torch", "dlrm"),
                   ("onnx", "bert_tiny_export"), ("tf", "gru_text_classifier"), ("tf", "vit_tiny"),
                   ("mxnet", "gluon_lstm")}
-# the detectors with their heads: the IR -> ONNX / MXNet exporters and the C model do not take BoxNMS
-# (nor the integer quantizer the head ops) yet
+# the detectors with their heads: the IR -> ONNX exporter and the C model do not take BoxNMS (nor the
+# integer quantizer the head ops) yet; the IR -> MXNet exporter writes it as _contrib_box_nms
 DETECTION_CASES = {("mxnet", "tiny_detector"), ("mxnet", "centernet_resnet18_v1b_voc"),
                    ("mxnet", "yolo3_mobilenet1.0_voc"), ("mxnet", "ssd_512_resnet18_v1_voc")}

@@ -218,3 +218,20 @@ def const_ops_net(seed: int = 0, size: int = 8) -> Graph:
     fc = b.add1("Dense", [flat, b.param("fc.weight", w)], name="fc")
     fc = b.add1("Mul", [fc, vec("fc.scale", (5,), 0.5, 1.5)], name="fc_scale")
     return b.finish([b.add1("Add", [fc, vec("fc.shift", (5,))], name="fc_shift")])
+
+
+def cmodel_3d_pools_net(seed: int = 0) -> Graph:
+    """3-d Max/Avg pools of the C model (ceil mode, asymmetric and counted pads, dilation) and a 3-d
+    global pool."""
+    del seed  # no weights
+    b = GraphBuilder("cmodel_3d_pools_net", "frontc")
+    x = b.input("data", (2, 3, 5, 6, 7))
+    mp = b.add1("MaxPool", [x], {"kernel_shape": [2, 3, 2], "strides": [1, 2, 2], "pads": [0, 1, 1, 1, 0, 0],
+                                 "ceil_mode": 1}, name="mp")
+    ap = b.add1("AvgPool", [mp], {"kernel_shape": [3, 2, 2], "strides": [2, 1, 2], "pads": [1, 0, 1, 1, 1, 0],
+                                  "count_include_pad": 1}, name="ap")
+    dp = b.add1("MaxPool", [ap], {"kernel_shape": [2, 2, 2], "dilations": [2, 1, 2], "pads": [1, 1, 1, 0, 0, 1],
+                                  "ceil_mode": 1}, name="dilated")
+    cp = b.add1("AvgPool", [mp], {"kernel_shape": [2, 2, 3], "strides": [2, 2, 2], "pads": [1, 0, 1, 0, 1, 1],
+                                  "ceil_mode": 1}, name="ceil")
+    return b.finish([b.add1("GlobalAvgPool", [ap], name="gap"), dp, cp])

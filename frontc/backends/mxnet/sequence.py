@@ -177,9 +177,13 @@ def gather(node: Node, b: SymbolBuilder) -> None:
 
 @emitter("Cast")
 def cast(node: Node, b: SymbolBuilder) -> None:
-    """Cast -> Cast(dtype); a bool target is refused (MXNet has no bool tensors)."""
+    """Cast -> Cast(dtype); to bool -> _not_equal_scalar(0): 1/0 in the input's dtype, as comparisons
+    give (refused as a graph output: MXNet has no bool tensors)."""
     if b.attrs["to"] == "bool":
-        raise b.unsupported("a cast to bool", hint="MXNet's symbols have no bool tensors")
+        if node.outputs[0] in b.graph.outputs:
+            raise b.unsupported("a cast to bool as a graph output", hint="MXNet's symbols have no bool tensors")
+        b.out("_not_equal_scalar", [b.entry(node.inputs[0])], scalar=0.0)
+        return
     b.out("Cast", [b.entry(node.inputs[0])], dtype=b.attrs["to"])
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 import frontc
-from frontc.catalog.registry import DETECTION_CASES, all_cases
+from frontc.catalog.registry import all_cases
 from frontc.compiler import compile_graph
 from tests.backends.model_helpers import compare
 
 RTOL = 1e-5
 # graphs with ops to_mxnet does not emit (Gelu; AvgPool with asymmetric pads not counted)
 UNSUPPORTED = {("torch", "small_unet"), ("onnx", "light_inception_v1")}
-CASES = {(f, n): factory for f, n, factory in all_cases() if (f, n) not in UNSUPPORTED | DETECTION_CASES}
+CASES = {(f, n): factory for f, n, factory in all_cases() if (f, n) not in UNSUPPORTED}
 
 
 @pytest.mark.slow
