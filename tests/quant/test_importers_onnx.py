@@ -90,6 +90,8 @@ def test_zero_or_non_finite_scale_is_one_line_exit_2(folder, tmp_path, bad) -> N
     onnx.save(model, path)
     with pytest.raises(ModelLoadError, match=f"scale '{scale.name}' .*positive and finite"):
         import_onnx(path)
+    if bad != 0.0:
+        return  # the command line once
     done = subprocess.run([sys.executable, "-m", "frontc.cli", "qimport", str(path), "-o", str(tmp_path / "out")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "node '" in done.stderr, done.stderr
