@@ -12,7 +12,7 @@ from frontc.ir.errors import IRFormatError, OptionError, UnsupportedOpError
 from frontc.passes import run_pipeline
 from frontc.testing.graphs import (
     cmodel_1d_net,
-    cmodel_3d_pools_net,
+    cmodel_3d_net,
     cmodel_ops_net,
     cmodel_transpose_net,
     const_ops_net,
@@ -59,10 +59,10 @@ def test_every_layer_every_integer_equals_the_numpy_integer_path(tmp_path, ops_n
 
 FLIPPED = {"cmodel_transpose_net": ("ct2", "se", "add_scalar", "dw", "ct4"), "cmodel_1d_net": ("dw2", "ct"),
            "const_ops_net": ("center", "normalize", "scale", "shift", "diff", "flip", "fc_scale"),
-           "cmodel_3d_pools_net": ("mp", "ap", "dilated", "ceil")}
+           "cmodel_3d_net": ("c1", "grouped", "dw", "mp", "ap", "dilated", "ceil")}
 
 
-@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net, cmodel_3d_pools_net])
+@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net, cmodel_3d_net])
 @pytest.mark.parametrize("strategy,weight_quan,opt", [("symmetry_max_t", "perchannel", "O0"),
                                                       ("scale_shift_t", "perlayer", "O3")])
 def test_transposed_one_d_broadcasting_and_constant_layers_equal_the_numpy_integer_path(
@@ -152,7 +152,7 @@ def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
     with pytest.raises(OptionError, match="fake quantization"):
         emit(quantized(graph, calib, "symmetry_max"))
     other = _unsupported_net()
-    listed = r"3-d Conv \(1: c3d\); 3-d ConvTranspose \(2: up1, up2\); Resize mode 'cubic' \(1: cubic\)"
+    listed = r"no integer C kernel for 3-d ConvTranspose \(2: up1, up2\); Resize mode 'cubic' \(1: cubic\) \("
     with pytest.raises(UnsupportedOpError, match=listed):
         emit(quantized(other, random_inputs(other, 2)))
     q = quantized(graph, calib)
