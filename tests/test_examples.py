@@ -60,3 +60,24 @@ def test_ir_basics(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "ir_basics.py"), str(tmp_path)],
                           capture_output=True, text=True)
     assert done.returncode == 0 and "block.add  (1, 16, 8, 8)" in done.stdout
+
+
+def test_gluoncv_round_trip_on_the_tiny_detector(tmp_path):
+    """The detection example on its fast model: every output of every runtime within 1e-5 of MXNet's,
+    class ids equal; a second run into the same folder needs --force."""
+    done = script("test_gluoncv_centernet_rt.py", "--models", "tiny_detector", "--out", "rt", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [line.split() for line in done.stdout.splitlines() if line.startswith("tiny_detector")]
+    assert [line[1] for line in lines] == ["IR", "fused", "torch", "tf"] and all(line[-6] == "exact" for line in lines)
+    again = script("test_gluoncv_centernet_rt.py", "--models", "tiny_detector", "--out", "rt", cwd=tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr
+
+
+@pytest.mark.slow
+def test_gluoncv_round_trip_on_centernet_yolo3_and_ssd(tmp_path):
+    """The detection example on its three gluoncv models (heads included): exit status 0 means every
+    output of the IR, the fused IR, PyTorch and TensorFlow is within 1e-5 of MXNet's, class ids equal."""
+    done = script("test_gluoncv_centernet_rt.py", "--out", "rt", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {tuple(line.split()[:2]) for line in done.stdout.splitlines() if "_voc" in line}
+    assert len(rows) == 12

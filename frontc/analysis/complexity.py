@@ -13,6 +13,10 @@ Definitions (also printed by ``frontc complexity --help``):
 - LSTM / GRU / RNN: MACs = directions * sequence * batch * gates * hidden * (input + hidden), with 4,
   3 and 1 gates; plus per hidden unit and step the cell's elementwise work in ``CELL_COST`` (bias
   adds, sigmoids and tanhs at 4 FLOPs each, gate products).
+- BoxNMS (greedy non-maximum suppression): per batch of N boxes, k = min(topk, N) candidates (N when
+  topk is -1) compared pairwise, 12 FLOPs per pair (intersection, union, IoU, threshold), plus one
+  per box for the score threshold: batches * (6 * k * (k - 1) + N) (sorting is not counted).
+- Det: 2/3 n^3 + n FLOPs per n x n matrix (an LU factorization and the diagonal's product).
 - Everything else is counted per element with the cost in ``ELEMENT_COST`` (FLOPs per output
   element, or per input element for pooling and reductions). A bias, a residual add and a fused
   activation of a Conv/ConvTranspose/Dense add their elementwise cost to that node.
@@ -46,7 +50,8 @@ ELEMENT_COST = {
     "HardSigmoid": 4, "HardSwish": 5, "Swish": 5, "Softmax": 3, "LogSoftmax": 4, "Erf": 4, "Gelu": 8,
     "BatchNorm": 2, "LRN": 5, "Resize": 4, "LayerNorm": 6, "GroupNorm": 6, "InstanceNorm": 6,
     "Equal": 1, "Less": 1, "Greater": 1, "LessOrEqual": 1, "GreaterOrEqual": 1, "And": 1, "Or": 1,
-    "Xor": 1, "Not": 1, "Where": 1, "CumSum": 1, "Mod": 1,
+    "Xor": 1, "Not": 1, "Where": 1, "CumSum": 1, "Mod": 1, "BitwiseAnd": 1, "BitwiseOr": 1, "BitwiseXor": 1,
+    "BitwiseNot": 1, "BitShift": 1, "IsNaN": 1, "IsInf": 1,
     "GlobalAvgPool": 1, "GlobalMaxPool": 1, "ReduceMean": 1, "ReduceSum": 1, "ReduceMax": 1, "ReduceMin": 1,
     "ReduceProd": 1, "ReduceL2": 2, "ArgMax": 1, "ArgMin": 1, "TopK": 1,
 }
@@ -188,6 +193,14 @@ def _element_flops(graph: Graph, node: Node) -> int:
         return 5 * math.prod(graph.spec(node.outputs[0]).shape[:-1]) * graph.spec(node.inputs[1]).shape[-2]
     if node.op in RECURRENT_OPS:
         return out * CELL_COST[node.op]
+    if node.op == "BoxNMS":
+        shape = graph.spec(node.inputs[0]).shape
+        topk = node_attrs(node)["topk"]
+        k = shape[-2] if topk < 0 else min(topk, shape[-2])
+        return math.prod(shape[:-2]) * (6 * k * (k - 1) + shape[-2])
+    if node.op == "Det":
+        n = graph.spec(node.inputs[0]).shape[-1]
+        return out * (2 * n ** 3 // 3 + n)
     if node.op in ("MaxPool", "AvgPool"):
         return out * math.prod(node_attrs(node)["kernel_shape"])
     if node.op in PER_INPUT_ELEMENT:

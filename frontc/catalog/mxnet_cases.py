@@ -50,9 +50,31 @@ def gluon_lstm_case(seed: int = SEED) -> Case:
     return Case("mxnet", "gluon_lstm", net, {"data": x.shape}, {"data": x}, [net(mx.nd.array(x)).asnumpy()])
 
 
+def detection_case(name: str, seed: int = SEED) -> Case:
+    """A gluoncv detector of frontc.models.detection (or ``tiny_detector``) with its heads: the live
+    HybridBlock, a seeded input and every output MXNet gives (ids, scores, boxes)."""
+    from frontc.compat.mxnet_env import import_mxnet
+    from frontc.models.detection import DETECTORS, detector, tiny_detector
+
+    mx = import_mxnet()
+    net, size = (tiny_detector(seed), 32) if name == "tiny_detector" else (detector(name, seed=seed),
+                                                                          DETECTORS[name][1])
+    x = seeded_input((1, 3, size, size), seed)
+    reference = [out.asnumpy() for out in net(mx.nd.array(x))]
+    return Case("mxnet", name, net, {"data": x.shape}, {"data": x}, reference, name != "tiny_detector",
+                {"seed": seed})
+
+
 def cases() -> dict[str, ModelEntry]:
-    """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow), and gluon_lstm."""
+    """Every MXNet case by name (``*_small`` ones are fast, the 224/299 ones slow), gluon_lstm, and the
+    detectors (tiny_detector fast, the gluoncv ones slow)."""
+    from frontc.models.detection import DETECTORS
+
     out = {name: ModelEntry(slow, functools.partial(zoo_case, name), shape)
            for name, (_, shape, slow) in MODELS.items()}
     out["gluon_lstm"] = ModelEntry(False, gluon_lstm_case, (12, 2, 16), domain="nlp", task="sequence tagging")
+    sizes = {"tiny_detector": 32, **{name: size for name, (_, size) in DETECTORS.items()}}
+    for name, size in sizes.items():
+        out[name] = ModelEntry(name != "tiny_detector", functools.partial(detection_case, name),
+                               (1, 3, size, size), task="object detection")
     return out

@@ -46,8 +46,12 @@ def find(text: str) -> ModelEntry:
 
 
 # the sequence, transformer and recommendation cases (issue 12): their IRs hold LSTM/GRU, LayerNorm,
-# Gelu, Attention... which the C model does not take (the IR -> ONNX exporter takes them all; the
-# MXNet exporter keeps its own list)
+# Gelu, Attention... which the C model does not take (the IR -> ONNX and IR -> MXNet exporters take
+# every one of these models)
 SEQUENCE_CASES = {("torch", "bert_tiny"), ("torch", "vit_tiny"), ("torch", "crnn"), ("torch", "dlrm"),
                   ("onnx", "bert_tiny_export"), ("tf", "gru_text_classifier"), ("tf", "vit_tiny"),
                   ("mxnet", "gluon_lstm")}
+# the detectors with their heads: the IR -> ONNX exporter and the C model do not take BoxNMS (nor the
+# integer quantizer the head ops) yet; the IR -> MXNet exporter writes it as _contrib_box_nms
+DETECTION_CASES = {("mxnet", "tiny_detector"), ("mxnet", "centernet_resnet18_v1b_voc"),
+                   ("mxnet", "yolo3_mobilenet1.0_voc"), ("mxnet", "ssd_512_resnet18_v1_voc")}

@@ -42,6 +42,11 @@ class Context:
     date: str = field(default_factory=lambda: time.strftime("%Y%m%d"))
     model: str = "model"  # the checked model's name, known once step 1 ran or was reused
     cache: dict[str, Any] = field(default_factory=dict)
+    done: dict[str, Step] = field(default_factory=dict)  # the steps decided so far in this run, by name
+
+    def passed(self, name: str) -> bool:
+        """Whether step ``name`` ran (or was reused) and passed in this run."""
+        return bool(self.done.get(name) and self.done[name].ok)
 
     def section(self, name: str) -> dict[str, Any]:
         value = self.config.get(name) or {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from frontc.checklist import steps
+from frontc.checklist import fastprune, steps
 from frontc.checklist.context import IMPORTED, MOFFETT_IR, Context, Step
 
 Paths = Callable[[Context], list[Path]]
@@ -55,19 +55,23 @@ PLAN: tuple[StepSpec, ...] = (
                                    ctx.section("EVALUATION")]),
     StepSpec(2, "sparse training", steps.sparse_record, lambda ctx: [ctx.config_file("SPARSE", "record")],
              _files(steps.SPARSE_RECORD), ("get model",), section="SPARSE"),
-    StepSpec(3, "compile", steps.compile_step, lambda ctx: steps.ir_files(ctx.out, IMPORTED), _files(MOFFETT_IR),
-             ("get model",)),
+    StepSpec(3, "compile", steps.compile_step,
+             lambda ctx: [*steps.ir_files(ctx.out, IMPORTED), *_files(steps.SPARSE_RECORD)(ctx)],
+             _files(MOFFETT_IR), ("get model",), settings=lambda ctx: ctx.passed("sparse training")),
     StepSpec(4, "complexity", steps.complexity_step, lambda ctx: steps.ir_files(ctx.out, steps.RECONSTRUCT),
              _files("complexity.json"), ("compile",)),
     _reconstruction("torch"),
     _reconstruction("tf"),
     StepSpec(6, "quantization", steps.quantization,
              lambda ctx: [*steps.ir_files(ctx.out, steps.CMODEL), ctx.out / "inputs.npz"],
-             lambda ctx: [ctx.out / "quantization.json", *(steps.quantized_pb(ctx, s) for s, _ in
-                                                           steps.strategies(ctx))],
+             lambda ctx: [ctx.out / "quantization.json",
+                          *(p for s, w in steps.strategies(ctx) for p in [steps.quantized_pb(ctx, s), *steps.ir_files(
+                              ctx.out, steps.quantized_ir(s, w))])],
              ("compile",), section="QUAN",
              settings=lambda ctx: [ctx.section("QUAN"), ctx.section("EVALUATION"), ctx.section("MODEL"), ctx.model]),
     StepSpec(7, "performance model", steps.performance,
-             lambda ctx: [*steps.ir_files(ctx.out, steps.CMODEL), steps.hardware_file(ctx)],
-             _files("perf.json", "roofline.png"), ("compile",)),
+             lambda ctx: [*steps.ir_files(ctx.out, steps.perf_ir(ctx)[0]), steps.hardware_file(ctx)],
+             _files("perf.json", "roofline.png"), ("compile",), settings=lambda ctx: steps.perf_ir(ctx)[1]),
+    StepSpec(8, "fast prune", fastprune.run, fastprune.inputs, fastprune.outputs, section="FAST_PRUNE",
+             settings=lambda ctx: ctx.section("FAST_PRUNE")),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontc.checklist import fastprune
 from frontc.checklist.context import Context, Step
 from frontc.outputs import Outputs
 
@@ -27,7 +28,7 @@ def facts(report, ctx: Context) -> dict[str, Any]:
     return {"model": report.model, "shape": "x".join(map(str, shape[2:])) or "?", "input_shape": shape,
             "date": str(sparse.get("date", ctx.date)),
             "top1": model["top1"] if model.get("top1") is not None else sparse.get("top1"),
-            "orig_top1": model.get("top1") if not sparse else None,
+            "orig_top1": model.get("top1") if not sparse else sparse.get("orig_top1"),
             "sparsity": sparse.get("sparsity", comp.get("sparsity")), "comp": comp,
             "compiled": YES[s["compile"].ok], "torch": YES[s["torch rt"].ok], "tf": YES[s["tf rt"].ok],
             "perf": s["performance model"].data, "source": model,
@@ -69,13 +70,18 @@ def markdown(report, ctx: Context) -> str:
         lines += [f"| {pair} | {r['final_distance']:.6f} | {_pct(r.get('top1'))} | {_pct(r.get('agreement'))} |"
                   for pair, r in quant.items()] + [""]
     lines += ["## step 7: modeling performance", ""]
-    lines += _table(["model", "hardware", "input_shape", "MMACs dense/effective", "DRAM MB", "compute-bound layers",
-                     "latency ms"],
-                    [m, perf.get("hardware", "n/a"), shape,
-                     f"{perf['macs'] / 1e6:.0f}/{perf['effective_macs'] / 1e6:.0f}" if perf else "n/a",
-                     f"{perf['dram_bytes'] / 1e6:.2f}" if perf else "n/a",
+    lines += _table(["model", "hardware", "IR modeled", "input_shape", "bit widths", "sparse layers",
+                     "MMACs dense/effective", "weight MB", "DRAM MB", "compute-bound layers", "latency ms"],
+                    [m, perf.get("hardware", "n/a"), perf.get("ir", "n/a"), shape, perf.get("bits_from", "n/a"),
+                     f"{perf.get('sparse_layers', 0)}/{perf['layers']}" if perf else "n/a",
+                     f"{perf['macs'] / 1e6:.2f}/{perf['effective_macs'] / 1e6:.2f}" if perf else "n/a",
+                     f"{perf.get('weight_bytes', 0) / 1e6:.4f}" if perf else "n/a",
+                     f"{perf['dram_bytes'] / 1e6:.4f}" if perf else "n/a",
                      f"{perf['compute_bound']}/{perf['layers']}" if perf else "n/a",
-                     f"{perf['latency_ms']:.3f}" if perf else "n/a"])
+                     f"{perf['latency_ms']:.4f}" if perf else "n/a"])
+    lines += ["## step 8: fast prune", ""]
+    fast = report.steps["fast prune"]
+    lines += fastprune.table(fast.data) if fast.ok else [f"not run: {fast.reason or 'not enabled'}", ""]
     lines += ["## steps", "", "| step | name | result | seconds | details |", "| --- | --- | --- | --- | --- |"]
     for step in report.steps.values():
         result = "reused" if step.reused else YES[step.ok]
@@ -93,13 +99,18 @@ def _details(step: Step) -> str:
                          + ("" if v["top1"] is None else f", top-1 agreement {v['top1']:.0%}")
                          for ir, v in d.items())
     if "nodes_cmodel" in d:
-        return f"nodes: IR_for_reconstruct {d['nodes_reconstruct']}, IR_fused_for_CModel {d['nodes_cmodel']}"
+        sparse = f"; {d['sparse_layers']} layers recorded {d['sparsity_pattern']}" if d.get("sparsity_pattern") else ""
+        return f"nodes: IR_for_reconstruct {d['nodes_reconstruct']}, IR_fused_for_CModel {d['nodes_cmodel']}{sparse}"
     if "strategies" in d:
         return "; ".join(f"{pair}: final distance {r['final_distance']:.4g}" for pair, r in d["strategies"].items())
     if "latency_ms" in d:
         return f"{d['hardware']}: {d['latency_ms']:.3f} ms ({d['bits_from']})"
     if "nodes" in d:
         return f"{d['nodes']} IR nodes, input {d['input_shape']}"
+    if "rows" in d:
+        return f"{len(d['rows'])} runs in {d['folder']}"
+    if "orig_record" in d:
+        return f"orig model top1 from {d['orig_record']}" if d["orig_record"] else "no dense record beside it"
     return d.get("line", "")
 
 
@@ -119,7 +130,7 @@ def card(report, ctx: Context) -> dict[str, Any] | None:
     perf = f["perf"]
     return {"model": f["model"], "domain": src["domain"], "task": src["task"],
             "framework": src["framework"], "input_shape": f["input_shape"], "preprocessing": src["preprocessing"],
-            "accuracy": {"float": _number(f["top1"]),
+            "accuracy": {"float": _number(f["top1"]), "orig_top1": _number(f["orig_top1"]),
                          "quantized": {pair: _number(r.get("top1")) for pair, r in f["quant"].items()}},
             "sparsity": float(comp["sparsity"]),
             "nnz": comp["nnz"], "dense_flops": comp["dense_flops"], "sparse_flops": comp["sparse_flops"],

@@ -84,6 +84,7 @@ def run_checklist(target: str, out_dir: str | Path, *, threshold: float = THRESH
     ctx = Context(target, out, config, config_path, threshold)
     previous = previous if reuse and previous else {}
     report = Checklist(Path(target).stem if config_path else target)
+    ctx.done = report.steps
     bar = tqdm(total=len(PLAN), unit="step", disable=None if progress else True, leave=False)
     for spec in PLAN:
         bar.set_description(spec.name, refresh=False)

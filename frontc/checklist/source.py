@@ -93,9 +93,12 @@ def from_model(framework: str, model: Any, input_shapes: dict | None, name: str,
 
 
 SECTIONS = {"MODEL": ("framework", "name", "path", "input_shape", "epoch", "module", "domain", "task",
-                      "preprocessing"),
+                      "preprocessing", "created_by"),
             "EVALUATION": ("input_npy", "result_npy", "layout", "dataset", "images", "limit"),
-            "SPARSE": ("record",), "PERF": ("hardware",), "QUAN": ("strategies", "calibration", "observer")}
+            "SPARSE": ("record", "created_by"), "PERF": ("hardware", "strategy"),
+            "QUAN": ("strategies", "calibration", "observer", "weight_bits", "act_bits"),
+            "FAST_PRUNE": ("record", "model", "runs", "dense", "limit", "epochs", "sparse_epochs", "frequency",
+                           "torch_prune_rates", "submit", "created_by")}
 OTHER_SECTIONS = ("PREPROCESS", "SAVE_PATH")  # the seed config's sections for other commands
 
 
@@ -124,6 +127,16 @@ def _shape(value: Any, path: Path) -> dict[str, tuple[int, ...]] | None:
                       hint="write input_shape: [1, 3, 224, 224]")
 
 
+def _exists(file: Path, section: str, values: dict, path: Path) -> None:
+    """OptionError when ``file`` is missing, naming the command that creates it (``created_by``) when given."""
+    if file.exists():
+        return
+    key = "path" if section == "MODEL" else "record"
+    made = values.get("created_by")
+    raise OptionError(f"{section}.{key}: {file} does not exist" + (f"; create it with: {made}" if made else ""),
+                      path=str(path), hint=None if made else f"give {section}.created_by: the command that makes it")
+
+
 def from_config(path: Path) -> Source:
     """A checklist-style YAML config: MODEL (framework + name/path, epoch, input_shape), EVALUATION."""
     import yaml
@@ -138,7 +151,7 @@ def from_config(path: Path) -> Source:
     config = _mapping(config, "", tuple(SECTIONS) + OTHER_SECTIONS, path)
     model = _mapping(config.get("MODEL"), "MODEL", SECTIONS["MODEL"], path)
     evaluation = _mapping(config.get("EVALUATION"), "EVALUATION", SECTIONS["EVALUATION"], path)
-    for section in ("SPARSE", "PERF", "QUAN"):
+    for section in ("SPARSE", "PERF", "QUAN", "FAST_PRUNE"):
         _mapping(config.get(section), section, SECTIONS[section], path)
     if "framework" not in model or ("name" in model) == ("path" in model):
         raise OptionError("MODEL needs framework and either name (a catalog model) or path (a model file)",
@@ -147,6 +160,12 @@ def from_config(path: Path) -> Source:
         framework = canonical(str(model["framework"]))
     except OptionError as exc:
         raise OptionError(f"MODEL.framework: {exc}", path=str(path)) from None
+    if "path" in model:
+        _exists(path.parent / str(model["path"]), "MODEL", model, path)
+    for section in ("SPARSE", "FAST_PRUNE"):  # files the training projects make
+        values = config.get(section) or {}
+        if "record" in values:
+            _exists(path.parent / str(values["record"]), section, values, path)
     if "name" in model:
         source = from_case(f"{framework}:{model['name']}")
         source.details["config"] = str(path)
@@ -155,8 +174,6 @@ def from_config(path: Path) -> Source:
     if epoch is not None and (type(epoch) is not int or epoch < 0):
         raise OptionError(f"MODEL.epoch {epoch!r} is not an integer >= 0", path=str(path))
     model_path = path.parent / str(model["path"])
-    if not model_path.exists():
-        raise OptionError(f"MODEL.path: {model_path} does not exist", path=str(path))
     if evaluation.get("layout") not in (None, "NCHW", "NHWC"):
         raise OptionError(f"EVALUATION.layout {evaluation['layout']!r} is not NCHW or NHWC", path=str(path))
     if ("input_npy" in evaluation) != ("result_npy" in evaluation):

@@ -63,20 +63,51 @@ def sparse_record(ctx: Context, step: Step) -> None:
         raise OptionError("SPARSE needs record: the training record JSON", path=str(ctx.config_path))
     record = read_record(path)
     write_file(ctx.out / SPARSE_RECORD, path.read_bytes(), force=True)
+    dense = dense_record(path, record.model)
     step.data = {"model": record.model, "pattern": record.pattern, "sparsity": record.sparse_rate / 100,
                  "top1": record.top1 / 100, "date": record.training_date, "input_shape": record.input_shape,
-                 "dataset": record.dataset, "epochs": record.epochs}
+                 "dataset": record.dataset, "epochs": record.epochs,
+                 "orig_top1": dense[0].top1 / 100 if dense else None, "orig_record": dense and dense[1].name}
+
+
+def dense_record(path: Path, model: str):
+    """(record, path) of the dense ``model``'s training record beside the sparse record ``path``, as the training
+    projects write them (None when there is none): its top-1 is the sparse model's orig model top-1."""
+    from frontc.models.record import read_record
+    for other in sorted(path.parent.glob("*_record.json")):
+        try:
+            record = read_record(other)
+        except FrontcError:
+            continue
+        if record.model == model and record.pattern == "dense":
+            return record, other
+    return None
+
+
+def sparse_pattern(ctx: Context) -> str | None:
+    """The sparsity pattern of step 2's training record when step 2 passed (None: dense or no record)."""
+    if not ctx.passed("sparse training"):
+        return None
+    pattern = json.loads((ctx.out / SPARSE_RECORD).read_text())["pattern"]
+    # fast_prune's torch.nn.utils.prune baseline records its scope, global magnitude: unstructured zeros
+    return None if pattern == "dense" else "unstructured" if pattern == "global" else pattern
 
 
 def compile_step(ctx: Context, step: Step) -> None:
-    """Step 3: both IRs into moffett_ir/."""
+    """Step 3: both IRs into moffett_ir/, with step 2's sparsity pattern recorded on the pruned weights."""
     from frontc.compiler import compile_graph, write_ir
-    result = compile_graph(ctx.graph(IMPORTED))
+    result, pattern = compile_graph(ctx.graph(IMPORTED)), sparse_pattern(ctx)
+    if pattern is not None:  # on the compiled IRs, where every weighted layer is a Conv or Dense
+        from frontc.ir.sparsity import META_KEY
+        from frontc.prune.annotate import annotate_zeros
+        for graph in result.graphs.values():
+            annotate_zeros(graph, pattern)
+        step.data["sparse_layers"] = sum(META_KEY in node.meta for node in result.cmodel.nodes)
     write_ir(result, ctx.out / MOFFETT_IR, overwrite=True)  # replaced together
     for prefix in (RECONSTRUCT, CMODEL):
         ctx.cache.pop(prefix, None)
-    step.data = {"nodes_reconstruct": len(result.reconstruct.nodes), "nodes_cmodel": len(result.cmodel.nodes),
-                 "files": sorted(p.name for p in result.files)}
+    step.data |= {"nodes_reconstruct": len(result.reconstruct.nodes), "nodes_cmodel": len(result.cmodel.nodes),
+                  "files": sorted(p.name for p in result.files), "sparsity_pattern": pattern}
 
 
 def complexity_step(ctx: Context, step: Step) -> None:
@@ -109,13 +140,33 @@ def reconstruction(target: str):
     return run
 
 
+def quantized_ir(strategy: str, weight_quan: str) -> str:
+    """The prefix of step 6's quantized fused IR of one strategy."""
+    return f"quantized/IR_{strategy}_{weight_quan}"
+
+
+def perf_ir(ctx: Context) -> tuple[str, str]:
+    """(prefix, description) of the IR step 7 models: step 6's quantized IR of PERF.strategy (default the
+    last of QUAN.strategies, the seed's asic one) when step 6 passed in this run, else the fused float IR."""
+    if not ctx.passed("quantization"):
+        return CMODEL, "IR_fused_for_CModel (float: step 6 did not run)"
+    pairs = [f"{s}/{w}" for s, w in strategies(ctx)]
+    chosen = str(ctx.section("PERF").get("strategy", pairs[-1]))
+    if chosen not in pairs:
+        raise OptionError(f"PERF.strategy {chosen!r} is not one of QUAN.strategies {pairs}",
+                          path=str(ctx.config_path))
+    return quantized_ir(*chosen.split("/")), f"quantized IR_fused_for_CModel ({chosen}, step 6)"
+
+
 def performance(ctx: Context, step: Step) -> None:
-    """Step 7: the analytical performance model of IR_fused_for_CModel on the configured hardware."""
+    """Step 7: the analytical performance model of step 6's quantized IR (else the fused float IR) on the
+    configured hardware."""
     from frontc.perf.hardware import load_hardware
     from frontc.perf.model import estimate
     from frontc.perf.roofline import roofline_png
     hw = load_hardware(hardware_file(ctx))
-    report = estimate(ctx.graph(CMODEL), hw)
+    prefix, modeled = perf_ir(ctx)
+    report = estimate(ctx.graph(prefix), hw)
     data = report.as_dict()
     with Outputs("checklist", force=True) as out:
         out.write(ctx.out / "perf.json", json.dumps(data, indent=1) + "\n")
@@ -123,7 +174,9 @@ def performance(ctx: Context, step: Step) -> None:
     step.data = {"hardware": hw.name, "latency_ms": report.latency_s * 1e3, "macs": data["macs"],
                  "effective_macs": data["effective_macs"], "dram_bytes": data["dram_bytes"],
                  "compute_bound": data["compute_bound_layers"], "layers": len(report.layers),
-                 "bits_from": report.bits_from}
+                 "bits_from": report.bits_from, "ir": modeled,
+                 "weight_bytes": sum(layer.weight_bytes for layer in report.layers),
+                 "sparse_layers": sum(layer.pattern != "dense" for layer in report.layers)}
 
 
 def hardware_file(ctx: Context) -> Path:
@@ -158,6 +211,7 @@ def quantization(ctx: Context, step: Step) -> None:
     import tempfile
 
     from frontc.datasets.images import ArrayInputs
+    from frontc.ir.serialize import graph_files
     from frontc.quant import quantize_graph
     from frontc.quant.accuracy import Candidate, evaluate
     from frontc.quant.calibrate import calibrate
@@ -175,7 +229,9 @@ def quantization(ctx: Context, step: Step) -> None:
         table, _ = calibrate(cmodel, ArrayInputs(Path(tmp) / "calibration.npy", spec),
                              str(section.get("observer", "minmax")), backend="numpy", progress=False)
         ranges = {name: r.to_json() for name, r in table.tensors.items()}
-        quantized = {pair: quantize_graph(cmodel, ranges, pair[0], weight_quan=pair[1]) for pair in strategies(ctx)}
+        bits = {"weight_bits": int(section.get("weight_bits", 8)), "act_bits": int(section.get("act_bits", 8))}
+        quantized = {pair: quantize_graph(cmodel, ranges, pair[0], weight_quan=pair[1], **bits)
+                     for pair in strategies(ctx)}
         results = {f"{s}/{w}": {"final_distance": analyze(cmodel, q, ArrayInputs(Path(tmp) / "checked.npy", spec),
                                                           output, isolated=False, progress=False).final_distance}
                    for (s, w), q in quantized.items()}
@@ -191,7 +247,11 @@ def quantization(ctx: Context, step: Step) -> None:
                                                                            "agreement": accuracy.agreement}
         with Outputs("checklist", force=True) as out:
             out.write(ctx.out / "quantization.json", json.dumps(results, indent=1, sort_keys=True) + "\n")
-            for (strategy, _), q in quantized.items():
+            for (strategy, weight_quan), q in quantized.items():
                 save_quantized_pb(q, out.file(quantized_pb(ctx, strategy)))
+                for path, blob in graph_files(q, ctx.out / quantized_ir(strategy, weight_quan)).items():
+                    out.write(path, blob)
+    for pair in quantized:
+        ctx.cache.pop(quantized_ir(*pair), None)
     step.data |= {"strategies": results, "calibration": count if data is not None else len(checked),
-                  "observer": str(section.get("observer", "minmax"))}
+                  "observer": str(section.get("observer", "minmax"))} | bits

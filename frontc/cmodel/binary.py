@@ -39,6 +39,12 @@ def broadcast_loops(shapes: list[tuple[int, ...]], out: tuple[int, ...]) -> tupl
     return sizes, strides
 
 
+def _centered(ctx: LayerContext, tensor: str, k: int) -> str:
+    """Operand k as int64, minus the zero point an imported asymmetric model lists for it."""
+    zp = int(ctx.quant.get("zero_points", {}).get(tensor, 0))
+    return f"((int64_t)x{k}[i{k}] - {zp})" if zp else f"(int64_t)x{k}[i{k}]"
+
+
 def _folded(rq: dict, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(m << max(-n, 0), max(n, 0)) broadcast to ``shape``."""
     m = np.broadcast_to(np.asarray(rq["multiplier"], np.int64), shape)
@@ -66,16 +72,18 @@ def binary(ctx: LayerContext) -> str:
 
     if node.op in ("Add", "Sub"):
         folded = [_folded(nq["rescale"][t], ()) for t in computed]
-        terms = [f"(int64_t)x{k}[i{k}] * (int64_t){int(m)}" for k, (m, _) in enumerate(folded)]
+        terms = [f"{_centered(ctx, t, k)} * (int64_t){int(m)}" for k, (t, (m, _)) in enumerate(zip(computed, folded))]
         if const is not None:
             terms.append(array("offset", np.broadcast_to(np.asarray(nq["offset"], np.int64), c_shape), "int64"))
         value = f"cm_rshift({' + '.join(terms)}, {int(folded[0][1])})"
     elif const is None:
         m, s = _folded(nq["requant"], ())
-        value = f"cm_rshift((int64_t)x0[i0] * x1[i1] * (int64_t){int(m)}, {int(s)})"
+        a, b = (_centered(ctx, t, k) for k, t in enumerate(computed))
+        value = f"cm_rshift({a} * {b} * (int64_t){int(m)}, {int(s)})"
     else:
         m, s = _folded(nq["requant"], c_shape)
-        value = f"cm_rshift((int64_t)x0[i0] * {array('mul', m, 'int64')}, (int){array('shift', s, 'int32')})"
+        a = _centered(ctx, computed[0], 0)
+        value = f"cm_rshift({a} * {array('mul', m, 'int64')}, (int){array('shift', s, 'int32')})"
     sizes, strides = broadcast_loops(shapes, ctx.shape(y))
     loops = "".join(f"for (d{d} = 0; d{d} < {size}; d{d}++) " for d, size in enumerate(sizes))
     index = ", ".join(f"i{k} = " + " + ".join([f"d{d} * {st}" for d, st in enumerate(own) if st] or ["0"])

@@ -65,3 +65,9 @@ def window_range(var: str, out: str, stride: int, pad: int, dilation: int, kerne
             f"int {var}hi = {var}0 > {size - 1} ? 0 : ({size - 1} - {var}0) / {dilation} + 1;\n"
             f"if ({var}hi > {kernel}) {var}hi = {kernel};\n"
             f"if ({var}hi < {var}lo) {var}hi = {var}lo;\n")
+
+
+def x_zero_point(ctx: LayerContext) -> int:
+    """The input's zero point (imported asymmetric models; 0 for frontc's own): padded taps hold it and
+    the bias absorbs -z * sum(w), so the dot products sum (x - z) * w with pads as real zeros."""
+    return int(TensorQuant.from_meta(ctx.quant["x"]).zero_point) if "x" in ctx.quant else 0

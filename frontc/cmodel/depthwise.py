@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from frontc.cmodel import requant
-from frontc.cmodel.context import LayerContext, window_range
+from frontc.cmodel.context import LayerContext, window_range, x_zero_point
 
 
 def scratch_bytes(ctx: LayerContext, g: dict[str, int]) -> int:
@@ -30,6 +30,7 @@ def _interior(g: dict[str, int]) -> tuple[int, int]:
 def depthwise(ctx: LayerContext, channels: int, g: dict[str, int], init: str, at: str) -> str:
     """The layer body (``x``, ``y``, ``w``, ``bias``, ``res`` are declared by the caller)."""
     xt = ctx.ctype(ctx.node.inputs[0])
+    zx = x_zero_point(ctx)  # an imported asymmetric input: every tap reads x - z, rows outside hold z
     kh, kw, sw = g["KH"], g["KW"], g["SW"]
     wp = -(-g["W"] // sw)
     lo, hi = _interior(g)
@@ -41,7 +42,8 @@ def depthwise(ctx: LayerContext, channels: int, g: dict[str, int], init: str, at
         for j in range(kw):
             col = j * g["DW"] - g["PL"]
             phase, shift = col % sw, col // sw
-            taps.append(f"w{i}_{j} * p{i}_{phase}[ow + {shift}]" if sw > 1 else f"w{i}_{j} * p{i}_0[ow + {col}]")
+            tap = f"p{i}_{phase}[ow + {shift}]" if sw > 1 else f"p{i}_0[ow + {col}]"
+            taps.append(f"w{i}_{j} * ({tap} - {zx})" if zx else f"w{i}_{j} * {tap}")
     if sw > 1:  # the channel's rows split into phases once, each output row points at its phase rows
         plane = "".join(f"  for (k = 0; k < {-(-(g['W'] - r) // sw)}; k++) d[{r * wp} + k] = s[k * SW + {r}];\n"
                         for r in range(sw))
@@ -55,11 +57,12 @@ def depthwise(ctx: LayerContext, channels: int, g: dict[str, int], init: str, at
     border = f"""{{
       {at} s = {init};
       {window_range("c", "ow", sw, g["PL"], g["DW"], kw, g["W"])}
-      for (i = 0; i < KH; i++) for (j = clo; j < chi; j++) s += ({at})wm[i * KW + j] * r[i][c0 + j * DW];
+      for (i = 0; i < KH; i++) for (j = clo; j < chi; j++) s += ({at})wm[i * KW + j] * (r[i][c0 + j * DW] - {zx});
       acc[ow] = s;
     }}"""
     return f"""int n, m, oh, ow, i, j, k;
-static const {xt} zero[W];
+{f"static const {xt} zero[W];" if not zx else f"{xt} zero[W];"}
+{f"for (k = 0; k < W; k++) zero[k] = {zx};" if zx else ""}
 {xt} *ph = ({xt} *)cm_scratch;
 {at} acc[OW];
 const {xt} *r[KH];

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from frontc.cmodel import binary, others, resize, transpose, weighted
+from frontc.cmodel import binary, others, resize, transpose, volume, weighted
 from frontc.cmodel.blob import HEADER, Blob, c_type
 from frontc.cmodel.context import LayerContext
 from frontc.cmodel.plan import ArenaPlan, plan_arena
@@ -22,7 +22,7 @@ from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_qu
 from frontc.quant.integer_params import TABLE_ACTIVATIONS
 
 FORMAT = 1
-KERNELS = {"Conv": weighted.conv, "ConvTranspose": transpose.conv_transpose, "Dense": weighted.dense,
+KERNELS = {"Conv": volume.conv, "ConvTranspose": transpose.conv_transpose, "Dense": weighted.dense,
            "MaxPool": others.pool, "AvgPool": others.pool,
            "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool,
            **{op: binary.binary for op in ("Add", "Sub", "Mul", "Div")}, "Concat": others.concat,
@@ -70,11 +70,10 @@ def check_emittable(graph: Graph) -> None:
 
 
 def _asymmetric(node: Node) -> str | None:
-    """Imported asymmetric models: the C kernels take zero points only on outputs."""
+    """Imported models: the C kernels subtract input zero points, but take symmetric weights only."""
     nq = node_quant(node)
-    reads = [nq[k] for k in ("x", "weight") if k in nq]
-    if nq.get("zero_points") or any(np.any(TensorQuant.from_meta(d).zero_point) for d in reads):
-        return f"{node.op} reading asymmetric (zero point) inputs"
+    if "weight" in nq and np.any(TensorQuant.from_meta(nq["weight"]).zero_point):
+        return f"{node.op} with asymmetric (zero point) weights"
     return None
 
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from frontc.cmodel import requant
-from frontc.cmodel.context import LayerContext
+from frontc.cmodel.context import LayerContext, x_zero_point
 from frontc.cmodel.weighted import acc_type
 
 
@@ -49,6 +49,8 @@ def conv_transpose(ctx: LayerContext) -> str:
     at, xt, wt = acc_type(ctx), ctx.ctype(node.inputs[0]), ctx.ctype(node.inputs[1])
     has_bias = len(node.inputs) > 2 and node.inputs[2]
     init = "bias[m]" if has_bias else "0"
+    zx = x_zero_point(ctx)  # an imported asymmetric input: each product reads x - z
+    tap = f"(xr[iw] - {zx})" if zx else "xr[iw]"
     lines = ["".join(f"enum {{ {k} = {v} }};\n" for k, v in g.items()) + "enum { P = OH * OW };",
              f"const {xt} *x = {ctx.ptr(node.inputs[0])};",
              f"{ctx.ctype(node.outputs[0])} *y = {ctx.ptr(node.outputs[0], const=False)};",
@@ -73,7 +75,7 @@ for (n = 0; n < N; n++) {{
           for (ih = hlo; ih < hhi; ih++) {{
             const {xt} *xr = xc + (size_t)ih * W;
             {at} *ar = acc + (size_t)m * P + (size_t)(ih * SH + i * DH - PT) * OW;
-            for (iw = wlo; iw < whi; iw++) ar[iw * SW + j * DW - PL] += wv * xr[iw];
+            for (iw = wlo; iw < whi; iw++) ar[iw * SW + j * DW - PL] += wv * {tap};
           }}
         }}
       }}

@@ -7,19 +7,21 @@ import math
 import numpy as np
 
 from frontc.cmodel import depthwise, requant
-from frontc.cmodel.context import LayerContext, window_range
+from frontc.cmodel.context import LayerContext, window_range, x_zero_point
 from frontc.cmodel.requant import epilogue
 
 WEIGHTED = ("Conv", "ConvTranspose", "Dense")
-BLOCK = 4  # output channels computed together (one input row, four weight rows)
+BLOCK = 8  # output channels computed together (one input row, eight weight rows)
 TILE = 64  # output positions whose accumulators are requantized together
 
 
 def unsupported(ctx: LayerContext) -> str | None:
     """Why this Conv/Dense has no C kernel, or None."""
     rank = len(ctx.shape(ctx.node.inputs[0]))
-    if ctx.node.op != "Dense" and rank not in (3, 4):
+    if ctx.node.op == "ConvTranspose" and rank not in (3, 4):
         return f"{rank - 2}-d {ctx.node.op}"
+    if ctx.node.op == "Conv" and rank > 4 and x_zero_point(ctx):
+        return f"{rank - 2}-d Conv reading a zero point"
     if len(ctx.node.inputs) < 2 or ctx.node.inputs[1] not in ctx.graph.params:
         return "weights that are not a constant"
     return None
@@ -33,7 +35,8 @@ def row_plan(ctx: LayerContext) -> tuple[int, int, str]:
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     k = w.shape[1]
     bias = np.abs(ctx.param(2)).max(initial=0) if len(ctx.node.inputs) > 2 and ctx.node.inputs[2] else 0
-    bound = _padded(k) * 255 * 128 + int(bias) + 128 * int(np.abs(w.sum(axis=1)).max(initial=0))
+    bound = _padded(k) * 255 * 128 + int(bias) \
+        + (128 + abs(x_zero_point(ctx))) * int(np.abs(w.sum(axis=1)).max(initial=0))
     x = ctx.dtypes[ctx.node.inputs[0]]
     depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1
     int8 = x == "int8" and ctx.param(1).dtype == np.int8 and acc_type(ctx) == "int32_t"
@@ -56,14 +59,17 @@ def _weight_rows(ctx: LayerContext) -> str:
 
 
 def _bias(ctx: LayerContext) -> np.ndarray | None:
-    """The int32 bias with the row offset's correction -offset * sum(w) folded in (None: no bias)."""
+    """The int32 bias with the row offset's and the input zero point's correction -(offset + z) * sum(w)
+    folded in (None: no bias)."""
     offset, _, _ = row_plan(ctx)
+    depthwise = ctx.node.op == "Conv" and ctx.param(1).shape[1] == 1  # subtracts z per tap instead
+    shift = offset + (0 if depthwise else x_zero_point(ctx))
     has = len(ctx.node.inputs) > 2 and ctx.node.inputs[2]
-    if not has and not offset:
+    if not has and not shift:
         return None
     w = ctx.param(1).reshape(ctx.param(1).shape[0], -1).astype(np.int64)
     bias = ctx.param(2).astype(np.int64) if has else np.zeros(w.shape[0], np.int64)
-    return bias - offset * w.sum(axis=1)
+    return bias - shift * w.sum(axis=1)
 
 
 def _pointers(ctx: LayerContext) -> list[str]:
@@ -98,9 +104,10 @@ def _dots(ctx: LayerContext, first: str, last: str, index: str, channels: int) -
             f"for (; m < {last}; m++) {{\n{single}\n}}")
 
 
-def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
-    """Output positions in tiles of TILE: the dot products of BLOCK channels fill a tile of accumulators,
-    then each channel's tile is requantized in one loop over contiguous outputs (it vectorizes)."""
+def _tiled_dots(ctx: LayerContext, rt: str, channels: int, rows: str) -> str:
+    """Output positions in tiles of TILE: ``rows`` writes the tile's im2col rows (they stay in cache),
+    the dot products of BLOCK channels fill a tile of accumulators, then each channel's tile is
+    requantized in one loop over contiguous outputs (it vectorizes)."""
     at = acc_type(ctx)
     init = "bias[m + b]" if _bias(ctx) is not None else "0"
     dots = "\n".join(f"{at} acc{b} = {init.replace('b]', f'{b}]')};" for b in range(BLOCK))
@@ -114,13 +121,14 @@ def _tiled_dots(ctx: LayerContext, rt: str, channels: int) -> str:
   {at} tile[{BLOCK}][{TILE}];
   for (p0 = 0; p0 < P; p0 += {TILE}) {{
     pn = P - p0 < {TILE} ? P - p0 : {TILE};
+{rows}
     for (m = gi * MG; m < (gi + 1) * MG; m += b) {{
       if (m + {BLOCK} <= (gi + 1) * MG) {{
-        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)(p0 + q) * K;
+        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)q * K;
 {dots} }}
         b = {BLOCK};
       }} else {{
-        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)(p0 + q) * K;
+        for (q = 0; q < pn; q++) {{ const {rt} *row = col + (size_t)q * K;
 {single} }}
         b = 1;
       }}
@@ -152,7 +160,7 @@ def geometry(ctx: LayerContext) -> dict[str, int]:
                 DH=dilations[0], DW=dilations[1], PT=pads[0], PL=pads[1], G=group, CG=c // group, MG=m // group)
 
 
-def conv(ctx: LayerContext) -> str:
+def conv_2d(ctx: LayerContext) -> str:
     node, g = ctx.node, geometry(ctx)
     m, oh, ow = g["M"], g["OH"], g["OW"]
     consts = "".join(f"enum {{ {k} = {v} }};\n" for k, v in g.items())
@@ -164,20 +172,44 @@ def conv(ctx: LayerContext) -> str:
         return consts + "\n".join(lines) + "\n" + depthwise.depthwise(ctx, m, g, init, acc_type(ctx))
     xt = ctx.ctype(node.inputs[0])
     body = f"""{rt} *col = ({rt} *)cm_scratch;
-int n, gi, p, m, k, oh, ow, c, i, j;
+int n, gi, m, k, c, i, j;
 for (n = 0; n < N; n++) for (gi = 0; gi < G; gi++) {{
   const {xt} *xg = x + ((size_t)n * C + (size_t)gi * CG) * H * W;
-  for (oh = 0; oh < OH; oh++) for (ow = 0; ow < OW; ow++) {{
-    {rt} *r = col + (size_t)(oh * OW + ow) * K;
-    {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
-    {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
-    {"memset(r, 128, K);" if offset else f"memset(r, 0, sizeof({rt}) * K);"}
-    for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
-      r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
-  }}
-  {_tiled_dots(ctx, rt, m)}
+  {_tiled_dots(ctx, rt, m, _rows(ctx, g, rt, offset))}
 }}"""
     return consts + "\n".join(lines) + "\n" + body
+
+
+def _rows(ctx: LayerContext, g: dict[str, int], rt: str, offset: int) -> str:
+    """im2col of the tile's positions: each window as a row of K integers x + offset (pads hold offset,
+    the padding of K zeros); a window inside the input is copied with loops of constant length."""
+    xt, taps = ctx.ctype(ctx.node.inputs[0]), g["CG"] * g["KH"] * g["KW"]
+    return f"""    for (q = 0; q < pn; q++) {{
+      int oh = (p0 + q) / OW, ow = (p0 + q) % OW;
+      {rt} *r = col + (size_t)q * K;
+      {window_range("h", "oh", g["SH"], g["PT"], g["DH"], g["KH"], g["H"])}
+      {window_range("w", "ow", g["SW"], g["PL"], g["DW"], g["KW"], g["W"])}
+      if (hlo == 0 && hhi == KH && wlo == 0 && whi == KW) {{
+        for (c = 0; c < CG; c++) for (i = 0; i < KH; i++) {{
+          const {xt} *s = xg + ((size_t)c * H + h0 + i * DH) * W + w0;
+          {rt} *d = r + (c * KH + i) * KW;
+          for (j = 0; j < KW; j++) d[j] = ({rt})(s[j * DW] + {offset});
+        }}
+        {f"memset(r + {taps}, 0, sizeof({rt}) * {row_plan(ctx)[1] - taps});" if row_plan(ctx)[1] > taps else ""}
+      }} else {{
+        {_pad_fill(ctx, offset, rt)}
+        for (c = 0; c < CG; c++) for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++)
+          r[(c * KH + i) * KW + j] = ({rt})(xg[((size_t)c * H + h0 + i * DH) * W + w0 + j * DW] + {offset});
+      }}
+    }}"""
+
+
+def _pad_fill(ctx: LayerContext, offset: int, rt: str) -> str:
+    """Fill a row with the padding value: the input's zero point (+ the row offset)."""
+    value = offset + x_zero_point(ctx)
+    if offset or not value:
+        return f"memset(r, {value}, {'K' if offset else f'sizeof({rt}) * K'});"
+    return f"for (k = 0; k < K; k++) r[k] = ({rt}){value};"
 
 
 def scratch_bytes(ctx: LayerContext) -> int:
@@ -188,9 +220,9 @@ def scratch_bytes(ctx: LayerContext) -> int:
     size = 1 if offset else np.dtype(ctx.dtypes[ctx.node.inputs[0]]).itemsize
     if ctx.node.op == "Dense":
         return kp * size if offset else 0
-    if ctx.param(1).shape[1] == 1:
+    if ctx.param(1).shape[1] == 1 and ctx.param(1).ndim <= 4:
         return depthwise.scratch_bytes(ctx, geometry(ctx))
-    return math.prod(ctx.shape(ctx.node.outputs[0])[2:]) * kp * size
+    return min(TILE, math.prod(ctx.shape(ctx.node.outputs[0])[2:])) * kp * size
 
 
 def dense(ctx: LayerContext) -> str:

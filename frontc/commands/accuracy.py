@@ -36,7 +36,7 @@ def main(args: argparse.Namespace) -> int:
             try:
                 candidates.append(Candidate(strategy, weight_quan, quantize_graph(
                     graph, ranges or {}, strategy, weight_quan=weight_quan or "perlayer",
-                    weight_bits=config.weight_bits, act_bits=config.act_bits)))
+                    weight_bits=config.weight_bits, act_bits=config.act_bits, layers=config.layers)))
             except FrontcError as exc:
                 failed.append((strategy, weight_quan, str(exc)))
     with Outputs("accuracy", force=args.force) as out:

@@ -7,7 +7,8 @@ x broadcast batch). Einsum (two or more operands): the product of every index's 
 space) per extra operand. Attention (one node): batch x Lq x Lk x (d + dv), plus 5 FLOPs per score
 (scale, mask, softmax). LSTM / GRU / RNN: directions x steps x batch x gates x hidden x (input +
 hidden), gates 4 / 3 / 1, plus per hidden unit and step 32 / 22 / 6 FLOPs of cell arithmetic (bias
-adds, sigmoid and tanh at 4 each, gate products). Other ops cost a
+adds, sigmoid and tanh at 4 each, gate products). BoxNMS: per batch, 12 FLOPs per pair of its
+k = min(topk, boxes) candidates plus one per box (sorting not counted). Other ops cost a
 fixed number of FLOPs per output element (pooling: kernel size per output; global pools and reductions:
 one per input element); a Conv/Dense's bias, residual and fused activation add theirs.
 Sparse FLOPs count only MACs whose weight is nonzero (each nonzero weight: one MAC per position it is

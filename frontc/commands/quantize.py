@@ -68,7 +68,7 @@ def main(args: argparse.Namespace) -> int:
     prefix = quantized_prefix(config, strategy, weight_quan)
     plot = Path(args.plot) if args.plot else prefix.with_name(prefix.name + "_snr.png")
     quantized = quantize_graph(graph, ranges or {}, strategy, weight_quan=weight_quan,
-                               weight_bits=config.weight_bits, act_bits=config.act_bits)
+                               weight_bits=config.weight_bits, act_bits=config.act_bits, layers=config.layers)
     inputs, _ = evaluation_set(config, graph.inputs[0], labelled=False)
     with Outputs("quantize", force=args.force) as out:  # all written together, or none
         staged_graph, _ = (out.file(path) for path in ir_paths(prefix))

@@ -2,10 +2,12 @@
 
 Every set yields float32 batches shaped like the graph input (any batch size, the last
 batch shorter), in the layout the IR records for that input (NCHW unless it says NHWC).
-Only one batch is held at a time (.npy files are memory-mapped).
+Only one batch is held at a time (.npy files are memory-mapped, and each row's pages leave the
+process's resident set once read: streaming a large file does not grow the RSS).
 """
 from __future__ import annotations
 
+import mmap
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -142,7 +144,9 @@ class ArrayInputs(InputSet):
         return out
 
     def sample(self, index: int) -> np.ndarray:
-        return np.asarray(self.array[index], dtype=np.float32)
+        value = np.array(self.array[index], dtype=np.float32)
+        _drop_pages(self.array, index)
+        return value
 
     def labels(self) -> list[int]:
         """The class indices stored beside the inputs (an .npz's ``labels`` array)."""
@@ -171,6 +175,20 @@ class MemoryInputs(InputSet):
 
     def sample(self, index: int) -> np.ndarray:
         return self.rows[index]
+
+
+def _drop_pages(array: np.ndarray, index: int) -> None:
+    """Let the whole pages of row ``index`` of a memory-mapped array leave this process's resident set
+    (the kernel keeps them in its page cache; reading the row again maps them back)."""
+    mapping = getattr(array, "_mmap", None)  # np.memmap's mmap.mmap, kept by its slices
+    if not isinstance(mapping, mmap.mmap):
+        return
+    row = array[index]
+    start = row.ctypes.data - np.frombuffer(mapping, np.uint8).ctypes.data
+    first = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
+    end = (start + row.nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
+    if end > first:
+        mapping.madvise(mmap.MADV_DONTNEED, first, end - first)
 
 
 def _read_array(path: Path, name: str) -> np.ndarray:

@@ -12,14 +12,15 @@ FIELDS = {
     "mac_array": "multiply-accumulate units; each does one MAC per cycle at mac_bits",
     "mac_bits": "native MAC width in bits; unannotated tensors are assumed at this width",
     "clock_mhz": "clock in MHz",
-    "bit_widths": "supported bit widths; a layer runs at the smallest supported width >= its own, "
-                  "at mac_array * mac_bits / width MACs per cycle",
+    "bit_widths": "supported bit widths (a quantized tensor at another width is refused); a layer runs at the "
+                  "wider of its weight and activation widths, at mac_array * mac_bits / width MACs per cycle",
     "vector_lanes": "elementwise operations per cycle (pooling, unfused adds and activations)",
     "sram_kib": "on-chip SRAM in KiB; a layer whose weights and activations fit keeps activations on chip",
     "dram_gbps": "DRAM bandwidth in GB/s (1e9 bytes)",
     "layer_overhead_us": "fixed cost per layer in microseconds (launch, synchronisation)",
     "sparse_index_bits": "index bits stored per nonzero of an unstructured sparse weight",
-    "sparse_speedup": "pattern (unstructured, 2:4, channel) -> the most its zeros can speed up a layer's MACs",
+    "sparse_speedup": "pattern recorded in the IR (unstructured, 2:4, channel, ...) -> the most its zeros can "
+                      "speed up a layer's MACs",
 }
 POSITIVE = ("mac_array", "mac_bits", "clock_mhz", "vector_lanes", "dram_gbps")
 
@@ -48,10 +49,6 @@ class Hardware:
     def peak_flops(self) -> float:
         """FLOP/s of the MAC array at its native width (a MAC is 2 FLOPs)."""
         return 2 * self.mac_array * self.clock_hz
-
-    def width_for(self, bits: int) -> int | None:
-        """The smallest supported width that holds ``bits`` (None: wider than any)."""
-        return min((w for w in self.bit_widths if w >= bits), default=None)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, **{key: getattr(self, key) for key in FIELDS}} | {

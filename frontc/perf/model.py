@@ -1,15 +1,21 @@
 """Per-layer latency of a graph on a Hardware: MACs, bytes at the layers' bit widths, roofline bounds.
 
-For each node: MACs and elementwise operations (as ``frontc.analysis.complexity`` counts them);
-effective MACs after the sparsity speedup of the weight's pattern (of the patterns its zeros satisfy,
-the one with the largest speedup, each capped by the hardware's ``sparse_speedup``; "dense" when none
-helps); weight bytes at the weight width (compressed, with index bits, when a pattern is used);
-activation bytes at the activation width; DRAM bytes (weights
-always; activations only when the layer does not fit in SRAM, graph inputs and outputs always);
-compute time = effective MACs / MAC rate at the layer's width + elementwise ops / vector rate;
-memory time = DRAM bytes / bandwidth; latency = max(compute, memory) + per-layer overhead.
-Widths: an integer param or tensor has its dtype's width; a float one is assumed at the hardware's
-native ``mac_bits`` (stated in the report as ``bits_from``).
+For each node: MACs and elementwise operations (as ``frontc.analysis.complexity`` counts them).
+Bit widths come from the quantization annotations (``frontc.quant.annotations``): a weight at its
+annotated bits, each activation tensor at its own, biases at theirs (32); an unannotated (float)
+tensor is assumed at the hardware's native ``mac_bits`` and a float weight's other params at 32 bits.
+An annotated width the hardware's ``bit_widths`` does not list is refused (OptionError naming the node).
+A layer runs at the wider of its weight and activation widths, at ``mac_array * mac_bits / width``
+MACs per cycle.
+Sparsity: the pattern recorded in the IR (``meta["sparsity"]``, written by ``frontc.prune``) with the
+hardware's ``sparse_speedup`` for it (a structured pattern the hardware does not list runs as
+unstructured when that is listed), capped by the ideal dense / nonzero MACs; a weight without a
+recorded pattern runs dense (zeros from quantization rounding are not exploited). A sparse weight is
+stored compressed: nonzeros plus index bits (``sparse_index_bits`` for unstructured, log2(M) for
+N:M, ``sparse_index_bits`` per block for blocks, none for channels).
+DRAM bytes: weights always; activations only when the layer does not fit in SRAM (graph inputs and
+outputs always). Compute time = effective MACs / MAC rate + elementwise ops / vector rate; memory
+time = DRAM bytes / bandwidth; latency = max(compute, memory) + per-layer overhead.
 """
 from __future__ import annotations
 
@@ -21,9 +27,9 @@ import numpy as np
 from frontc.analysis.complexity import LINEAR_OPS, complexity
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph, Node
+from frontc.ir.sparsity import META_KEY, parse_pattern
 from frontc.perf.hardware import Hardware
-
-INDEX_BITS = {"2:4": 2, "channel": 0}  # index bits per nonzero of structured patterns
+from frontc.quant import annotations
 
 
 @dataclass
@@ -95,53 +101,63 @@ class PerfReport:
         return "\n".join(lines)
 
 
-def sparsity_patterns(weight: np.ndarray | None) -> list[str]:
-    """The patterns a weight's zeros satisfy, most structured first: channel (whole output channels zero), 2:4
-    (at least 2 zeros in every 4 along the input), unstructured (any zeros); [] when dense."""
-    if weight is None or weight.ndim < 2 or np.count_nonzero(weight) == weight.size:
-        return []
-    rows = weight.reshape(weight.shape[0], -1) != 0
-    found = ["channel"] if rows[rows.any(axis=1)].all() else []
-    if rows.shape[1] % 4 == 0 and (rows.reshape(rows.shape[0], -1, 4).sum(axis=2) <= 2).all():
-        found.append("2:4")
-    return found + ["unstructured"]
+def _index_bits(pattern: str, hw: Hardware) -> float:
+    """Index bits stored per nonzero weight of ``pattern``."""
+    parsed = parse_pattern(pattern)
+    if parsed.kind == "nm":
+        return math.ceil(math.log2(parsed.m))
+    if parsed.kind == "block":
+        return hw.sparse_index_bits / (parsed.n * parsed.m)
+    return 0.0 if parsed.kind == "channel" else hw.sparse_index_bits
 
 
-def _sparse_speedup(weight: np.ndarray | None, cost, hw: Hardware) -> tuple[str, float]:
-    """The pattern the hardware runs the weight with (the largest speedup; on a tie the more structured one,
-    which stores fewer index bits) and that speedup."""
-    ideal = cost.macs / cost.sparse_macs if cost.sparse_macs else 1.0
-    best = ("dense", 1.0)
-    for pattern in sparsity_patterns(weight):
-        speedup = min(ideal, hw.sparse_speedup.get(pattern, 1.0))
-        if speedup > best[1]:
-            best = (pattern, speedup)
-    return best
+def _sparse_speedup(node: Node, cost, hw: Hardware) -> tuple[str, float]:
+    """The pattern the hardware runs the node's weight with (its recorded one, else unstructured when the
+    hardware exploits only that) and the speedup (the hardware's, capped by dense / nonzero MACs)."""
+    record = node.meta.get(META_KEY)
+    if record is None or not cost.sparse_macs or cost.sparse_macs >= cost.macs:
+        return "dense", 1.0
+    pattern = str(record["pattern"])
+    if pattern not in hw.sparse_speedup and "unstructured" in hw.sparse_speedup:
+        pattern = "unstructured"
+    speedup = min(cost.macs / cost.sparse_macs, hw.sparse_speedup.get(pattern, 1.0))
+    return (pattern, speedup) if speedup > 1.0 else ("dense", 1.0)
 
 
-def _bits(array_dtype: np.dtype, hw: Hardware) -> int:
-    return np.dtype(array_dtype).itemsize * 8 if np.issubdtype(array_dtype, np.integer) else hw.mac_bits
+def _supported(bits: int, what: str, node: Node, hw: Hardware) -> int:
+    if bits not in hw.bit_widths:
+        raise OptionError(f"{what} quantized to {bits} bits, which {hw.name} does not support "
+                          f"(bit_widths {list(hw.bit_widths)})", node=node.name,
+                          hint=f"quantize at one of {list(hw.bit_widths)} bits, or add {bits} to the hardware YAML")
+    return bits
+
+
+def _act_bits(graph: Graph, tensor: str, node: Node, hw: Hardware) -> int:
+    tq = annotations.tensor_quant(graph, tensor)
+    return hw.mac_bits if tq is None else _supported(tq.bits, f"activation '{tensor}'", node, hw)
 
 
 def _layer(graph: Graph, node: Node, cost, hw: Hardware, outputs: set[str], inputs: set[str]) -> LayerPerf:
     weight = graph.params.get(node.inputs[1]) if node.op in LINEAR_OPS and len(node.inputs) > 1 else None
     act_tensors = [t for t in dict.fromkeys(node.inputs) if t and t not in graph.params] + list(node.outputs)
-    act_bits = max((_bits(graph.spec(t).dtype, hw) for t in act_tensors), default=hw.mac_bits)
-    weight_bits = _bits(weight.dtype, hw) if weight is not None else act_bits
-    width = hw.width_for(max(weight_bits, act_bits))
-    if width is None:
-        raise OptionError(f"{max(weight_bits, act_bits)}-bit operands are wider than any of {hw.name}'s "
-                          f"bit_widths {list(hw.bit_widths)}", node=node.name)
-    pattern, speedup = _sparse_speedup(weight, cost, hw)
+    bits = {t: _act_bits(graph, t, node, hw) for t in act_tensors}
+    act_bits = max(bits.values(), default=hw.mac_bits)
+    wq = annotations.weight_quant(node)
+    weight_bits = act_bits if weight is None else hw.mac_bits if wq is None else \
+        _supported(wq.bits, f"weight '{node.inputs[1]}'", node, hw)
+    width = max(weight_bits, act_bits)
+    pattern, speedup = _sparse_speedup(node, cost, hw)
     effective = cost.macs / speedup if cost.macs else 0.0
-    params = [graph.params[t] for t in dict.fromkeys(node.inputs) if t in graph.params]
-    weight_bytes = sum(p.size * max(_bits(p.dtype, hw), 32) / 8 for p in params if p is not weight)  # biases: 32
+    bias = annotations.weight_quant(node, "bias")
+    others = [t for t in dict.fromkeys(node.inputs) if t in graph.params and graph.params[t] is not weight]
+    weight_bytes = sum(graph.params[t].size * (bias.bits if bias and t == node.inputs[2] else 32) / 8
+                       for t in others)  # biases at their annotated bits, other params at 32
     if weight is not None:
         dense_bytes = weight.size * weight_bits / 8
         nnz = int(np.count_nonzero(weight))
-        index = INDEX_BITS.get(pattern, hw.sparse_index_bits)
-        weight_bytes += min(dense_bytes, nnz * (weight_bits + index) / 8) if pattern != "dense" else dense_bytes
-    sizes = {t: math.prod(graph.spec(t).shape) * act_bits / 8 for t in act_tensors}
+        weight_bytes += dense_bytes if pattern == "dense" else \
+            min(dense_bytes, nnz * (weight_bits + _index_bits(pattern, hw)) / 8)
+    sizes = {t: math.prod(graph.spec(t).shape) * bits[t] / 8 for t in act_tensors}
     act_bytes = float(sum(sizes.values()))
     fits = weight_bytes + act_bytes <= hw.sram_kib * 1024
     io_bytes = sum(size for t, size in sizes.items() if t in inputs or t in outputs)
@@ -155,11 +171,14 @@ def _layer(graph: Graph, node: Node, cost, hw: Hardware, outputs: set[str], inpu
 
 
 def estimate(graph: Graph, hw: Hardware) -> PerfReport:
-    """Per-layer and total estimates of ``graph`` (the fused IR: quantized and sparse where it is) on ``hw``."""
+    """Per-layer and total estimates of ``graph`` (the fused IR, quantized and sparse where it is) on ``hw``."""
     costs = complexity(graph, flops_per_mac=1).layers
     inputs, outputs = {s.name for s in graph.inputs}, set(graph.outputs)
     layers = [_layer(graph, node, cost, hw, outputs, inputs) for node, cost in zip(graph.nodes, costs, strict=True)]
-    integer = any(np.issubdtype(p.dtype, np.integer) for p in graph.params.values())
-    bits_from = "integer dtypes of the IR" if integer else \
-        f"float IR: weights and activations assumed {hw.mac_bits}-bit (the hardware's mac_bits)"
+    quant = annotations.describe(graph)
+    overrides = len((annotations.graph_quant(graph) or {}).get("layers", {}))
+    bits_from = f"float IR: weights and activations assumed {hw.mac_bits}-bit (the hardware's mac_bits)" \
+        if quant is None else (f"quantization annotations: {quant['strategy']} {quant['weight_quan']}, "
+                               f"W{quant['weight_bits']}/A{quant['act_bits']}"
+                               + (f", per-layer options on {overrides} node(s)" if overrides else ""))
     return PerfReport(hw, layers, bits_from)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
-from frontc.ir.sparsity import META_KEY
+from frontc.ir.sparsity import META_KEY, parse_pattern, pruned_units, violation
 from frontc.ir.validate import lint
 from frontc.prune.frameworks import normalize_name
 
@@ -30,3 +32,20 @@ def annotate(graph: Graph, patterns: Mapping[str, Mapping[str, Any]]) -> Graph:
         node.meta[META_KEY] = {"pattern": str(record["pattern"]), "rate": float(record["rate"])}
     lint(graph)
     return graph
+
+
+def annotate_zeros(graph: Graph, pattern: str) -> Graph:
+    """``graph`` (changed in place) with ``pattern`` recorded on every Conv/ConvTranspose/Dense whose weight
+    has zeros, at the share its zeros prune: a model file loses Prune's per-layer record, its training
+    record (``frontc.models.record``) still names the pattern. A weight whose zeros break the pattern is
+    left unrecorded (dense)."""
+    parsed = parse_pattern(pattern)
+    records = {}
+    for node in graph.nodes:
+        weight = graph.params.get(node.inputs[1]) if node.op in WEIGHTED and len(node.inputs) > 1 else None
+        if weight is None or np.count_nonzero(weight) == weight.size:
+            continue
+        zeros, units = pruned_units(np.asarray(weight), parsed)
+        if zeros and violation(np.asarray(weight), parsed, zeros / units) is None:
+            records[node.inputs[1]] = {"pattern": str(parsed), "rate": zeros / units}
+    return annotate(graph, records)

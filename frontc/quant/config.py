@@ -22,7 +22,7 @@ KEYS = {
     "MODEL": ("graph", "params"),
     "QUAN": ("strategy", "qconfig", "output"),
     "qconfig": ("weight_quan", "table", "image_path", "observer", "percentile", "weight_bits", "act_bits",
-                "batch_size"),
+                "batch_size", "layers"),
     "EVALUATION": ("input_images", "label_file", "image_file", "input_node", "output_node", "batch_size",
                    "limit"),
 }
@@ -43,6 +43,7 @@ class QuantConfig:
     percentile: float = 99.99
     weight_bits: int = 8
     act_bits: int = 8
+    layers: dict[str, dict[str, Any] | None] | None = None  # per-node overrides (quantize_graph's layers)
     calib_batch_size: int = 32
     output: Path | None = None
     input_images: Path | None = None
@@ -88,6 +89,16 @@ def _int(value: Any, key: str, path: Path, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise OptionError(f"{key}: {value!r} is not an integer in [{low}, {high}]", path=str(path))
     return value
+
+
+def _layers(value: Any, path: Path) -> dict[str, dict[str, Any] | None] | None:
+    """QUAN.qconfig.layers: {node name: {weight_quan, weight_bits, act_bits} or null (stays float)}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, dict) or v is None for v in value.values()):
+        raise OptionError("QUAN.qconfig.layers: must map node names to a mapping or null (the node stays float)",
+                          path=str(path), hint="e.g. layers: {conv1: {weight_bits: 4}, fc: null}")
+    return {str(k): v for k, v in value.items()}
 
 
 def load_config(path: str | Path) -> QuantConfig:
@@ -138,6 +149,7 @@ def load_config(path: str | Path) -> QuantConfig:
         percentile=float(percentile),
         weight_bits=_int(qconfig.get("weight_bits", 8), "QUAN.qconfig.weight_bits", path, 2, 16),
         act_bits=_int(qconfig.get("act_bits", 8), "QUAN.qconfig.act_bits", path, 8, 16),
+        layers=_layers(qconfig.get("layers"), path),
         calib_batch_size=_int(qconfig.get("batch_size", 32), "QUAN.qconfig.batch_size", path, 1, 1 << 16),
         output=rel(quan.get("output"), "QUAN.output"),
         input_images=rel(evaluation.get("input_images"), "EVALUATION.input_images"),

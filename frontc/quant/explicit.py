@@ -41,7 +41,7 @@ def explicit_graph(qgraph: Graph) -> Graph:
         _qdq(graph, name, renamed[name], TensorQuant.from_meta(data))
     for node in qgraph.nodes:
         nq = node_quant(node)
-        inputs = [renamed.get(t, t) for t in node.inputs]
+        inputs = [renamed.get(t, t) if t in nq.get("inputs", {}) else t for t in node.inputs]
         meta = {k: v for k, v in copy.deepcopy(node.meta).items() if k not in (KEY, VARIANT_KEY, OUT_DTYPES)}
         outputs = list(node.outputs)
         for i, tensor in enumerate(node.outputs):

@@ -13,8 +13,15 @@ Thresholds (the clip value of |x|) by observer:
 - ``kl``: TensorRT's entropy calibration: the histogram re-binned to 2048 bins up to max|x| (the
   first bin, a ReLU's zeros, counted like the second, as NVIDIA's pytorch-quantization does); for
   every candidate i >= 128 bins, P = hist[:i] with the outliers added to its last bin, Q = P merged
-  into 128 levels and expanded over P's non-empty bins; the threshold minimizes KL(P || Q) (all
-  candidates at once from prefix sums; equal to scipy.stats.entropy's loop, tested).
+  into 128 levels and expanded over P's non-empty bins; the minimum of KL(P || Q) (all candidates at
+  once from prefix sums; equal to scipy.stats.entropy's loop, tested), but never below the
+  ``KL_KEEP`` percentile of |x|. The floor is a fix: P holds the clipped values in its last bin, so
+  KL sees a clip only as that bin's share changing, not as the distance the values move. Where
+  point masses dominate (a ReLU over constant backgrounds: one value per channel; pixel inputs: 256
+  values), Q reproduces P almost exactly for small candidates, one point per level, and clipping
+  10-28 % of the values looked cheaper than the rounding of a wider range (the Fashion-MNIST CNN
+  lost 15 points of top-1). On smooth activations KL clips far less than 0.1 % (ResNet-50: at most
+  0.04 %), so the floor leaves its choice alone there.
 - ``mse``: the clip T minimizing sum(count * err) over bin centres c, err = (c - T)**2 above T and
   (T / levels)**2 / 12 (uniform rounding noise) below, for ``levels = 2**(bits - 1) - 1``.
 """
@@ -31,6 +38,7 @@ BINS = 1 << LOG2_BINS
 MIN_EXPONENT = -100  # the range of a tensor that is all zeros: [0, 2**-100)
 KL_BINS = 2048
 KL_LEVELS = 128
+KL_KEEP = 99.9  # kl clips at most 0.1 % of the values (see above)
 
 
 class TensorStats:
@@ -98,7 +106,8 @@ class TensorStats:
         if observer == "percentile":
             return percentile_threshold(self.hist, self.edges(), percentile, self.absmax)
         if observer == "kl":
-            return kl_threshold(self.hist, self.edges(), self.absmax)
+            return max(kl_threshold(self.hist, self.edges(), self.absmax),
+                       percentile_threshold(self.hist, self.edges(), KL_KEEP, self.absmax))
         if observer == "mse":
             return mse_threshold(self.hist, self.edges(), bits, self.absmax)
         raise OptionError(f"unknown observer '{observer}'", hint=f"one of {list(OBSERVERS)}")
@@ -134,7 +143,7 @@ def _used_bins(hist: np.ndarray, group: int) -> np.ndarray:
 
 
 def kl_threshold(hist: np.ndarray, edges: np.ndarray, absmax: float) -> float:
-    """TensorRT-style entropy calibration over 2048 bins (see the module docstring).
+    """TensorRT-style entropy calibration over 2048 bins (see the module docstring; without the floor).
 
     KL(P || Q) of every candidate at once from prefix sums: within a level L of H_L counts over
     Z_L non-empty bins, sum(p log(p / q)) = sum(h log h) - H_L log(H_L / Z_L); the last bin,

@@ -6,6 +6,10 @@ output, except outputs of scale-preserving ops (pools, reshapes, ReLU...), which
 input's quantization. Fake-quant strategies keep the float params and mark each node with the
 ``fake_quant`` kernel variant; ``*_t`` strategies replace weights and biases by their int8/int32
 values and mark each node ``integer`` (see ``frontc.quant.integer``).
+
+``layers`` overrides the options per node name (fake-quant strategies only): a mapping of
+``weight_quan``, ``weight_bits`` and ``act_bits``, or None to keep the node in float. A weighted
+node reading a float node's output quantizes that input itself (its ``x`` annotation).
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ from frontc.quant.integer_params import integer_node
 from frontc.quant.table import CalibrationTable
 
 Table = Mapping[str, Mapping[str, float]]
+Layers = Mapping[str, "Mapping[str, Any] | None"]
+LAYER_OPTIONS = ("weight_quan", "weight_bits", "act_bits")
 
 # ops whose output takes the quantization of their first input
 SCALE_PRESERVING = ("MaxPool", "GlobalMaxPool", "AvgPool", "GlobalAvgPool", "Flatten", "Reshape", "Transpose",
@@ -36,29 +42,64 @@ WEIGHT_AXIS = {"Conv": 0, "Dense": 0, "ConvTranspose": 1}
 
 
 def quantize_graph(graph: Graph, table: Table | CalibrationTable, strategy: str = "symmetry_max", *,
-                   weight_quan: str = "perlayer", weight_bits: int = 8, act_bits: int = 8) -> Graph:
+                   weight_quan: str = "perlayer", weight_bits: int = 8, act_bits: int = 8,
+                   layers: Layers | None = None) -> Graph:
     """An annotated copy of ``graph`` (a fused IR) quantized by ``strategy`` from the calibration ``table``
-    (a mapping, or a ``CalibrationTable``, which must have been made for this graph)."""
+    (a mapping, or a ``CalibrationTable``, which must have been made for this graph); ``layers``
+    overrides the options of single nodes (see the module's docstring)."""
     strategies.check_options(strategy, weight_quan, weight_bits, act_bits)
     lint(graph)
     if isinstance(table, CalibrationTable):
         table.check(graph)
         table = {name: {"min": r.min, "max": r.max, "threshold": r.threshold} for name, r in table.tensors.items()}
     out = graph.copy()
-    annotate(out, table, strategy, weight_quan=weight_quan, weight_bits=weight_bits, act_bits=act_bits)
+    annotate(out, table, strategy, weight_quan=weight_quan, weight_bits=weight_bits, act_bits=act_bits,
+             layers=layers)
     return out
 
 
+def layer_options(graph: Graph, strategy: str, defaults: dict[str, Any], layers: Layers | None
+                  ) -> dict[str, dict[str, Any] | None]:
+    """Each node's options (``defaults`` updated by its ``layers`` entry; None: stays float), checked."""
+    layers = layers or {}
+    names = {node.name for node in graph.nodes}
+    for name, entry in layers.items():
+        if name not in names:
+            raise OptionError(f"per-layer quantization names '{name}', which is not a node of '{graph.name}'",
+                              hint="name nodes of the fused IR (frontc info lists them)")
+        if entry is not None and not isinstance(entry, Mapping):
+            raise OptionError(f"per-layer quantization of '{name}' must be a mapping or null (float), "
+                              f"got {type(entry).__name__}")
+        unknown = sorted(set(entry or {}) - set(LAYER_OPTIONS))
+        if unknown:
+            raise OptionError(f"per-layer quantization of '{name}' has unknown keys {unknown}",
+                              hint=f"use {list(LAYER_OPTIONS)}")
+        if strategy.endswith("_t") and (entry is None or any(entry[k] != defaults[k] for k in entry)):
+            raise OptionError(f"{strategy} executes the whole graph in integers at one bit width; the override "
+                              f"of layer '{name}' needs a fake-quant strategy", hint=f"use {strategy[:-2]}")
+    resolved: dict[str, dict[str, Any] | None] = {}
+    for node in graph.nodes:
+        entry = layers.get(node.name, {})
+        resolved[node.name] = None if entry is None else {**defaults, **entry}
+        if entry:
+            options = resolved[node.name]
+            strategies.check_options(strategy, options["weight_quan"], options["weight_bits"], options["act_bits"])
+    return resolved
+
+
 def annotate(graph: Graph, table: Table, strategy: str, *, weight_quan: str = "perlayer",
-             weight_bits: int = 8, act_bits: int = 8) -> None:
+             weight_bits: int = 8, act_bits: int = 8, layers: Layers | None = None) -> None:
     """Quantize ``graph`` in place (see ``quantize_graph``)."""
+    defaults = {"weight_quan": weight_quan, "weight_bits": weight_bits, "act_bits": act_bits}
+    options = layer_options(graph, strategy, defaults, layers)
     if strategy.endswith("_t"):
         from frontc.quant.integer import check_supported
         check_supported(graph, strategy)
     integer = strategy.endswith("_t")
-    gq: dict[str, Any] = {"version": VERSION, "strategy": strategy, "weight_quan": weight_quan,
-                          "weight_bits": weight_bits, "act_bits": act_bits, "rounding": ROUNDING,
+    gq: dict[str, Any] = {"version": VERSION, "strategy": strategy, **defaults, "rounding": ROUNDING,
                           "integer": integer, "inputs": {}}
+    if layers:
+        gq["layers"] = {name: None if entry is None else dict(entry) for name, entry in sorted(layers.items())}
     graph.meta[KEY] = gq
     if strategy == "null":
         return
@@ -68,6 +109,9 @@ def annotate(graph: Graph, table: Table, strategy: str, *, weight_quan: str = "p
             acts[spec.name] = strategies.activation(strategy, _entry(table, spec.name, None), act_bits)
             gq["inputs"][spec.name] = acts[spec.name].to_meta()
     for node in graph.nodes:
+        opts = options[node.name]
+        if opts is None:
+            continue  # stays float: no annotation, its outputs are not quantized
         nq: dict[str, Any] = {"outputs": {}}
         first = node.inputs[0] if node.inputs else ""
         for name in node.outputs:
@@ -76,14 +120,18 @@ def annotate(graph: Graph, table: Table, strategy: str, *, weight_quan: str = "p
             if node.op in SCALE_PRESERVING and first in acts:
                 acts[name] = acts[first]
             else:
-                acts[name] = strategies.activation(strategy, _entry(table, name, node), act_bits)
+                acts[name] = strategies.activation(strategy, _entry(table, name, node), opts["act_bits"])
             nq["outputs"][name] = acts[name].to_meta()
         read = {t: acts[t].to_meta() for t in node.inputs if t in gq["inputs"]}
         if read:
             nq["inputs"] = read
-        if node.op in WEIGHT_AXIS and len(node.inputs) > 1 and node.inputs[1] in graph.params \
-                and first in acts:
-            _weights(graph, node, nq, acts[first], strategy, weight_quan, weight_bits)
+        if node.op in WEIGHT_AXIS and len(node.inputs) > 1 and node.inputs[1] in graph.params:
+            producer = graph.producer(first)
+            x = acts.get(first)
+            if x is None and producer is not None and options[producer.name] is None:
+                x = strategies.activation(strategy, _entry(table, first, producer), opts["act_bits"])
+            if x is not None:
+                _weights(graph, node, nq, x, strategy, opts["weight_quan"], opts["weight_bits"])
         if integer:
             integer_node(graph, node, nq, acts, strategy)
             node.meta[OUT_DTYPES] = [TensorQuant.from_meta(nq["outputs"][t]).dtype for t in node.outputs]

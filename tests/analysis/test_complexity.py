@@ -109,3 +109,13 @@ def test_attention_and_recurrent_rules():
     assert layers["attention"].element_flops == 5 * 2 * 3 * 5 * 6
     assert layers["lstm"].macs == 2 * 9 * 2 * 4 * 16 * (8 + 16)
     assert layers["lstm"].element_flops == 9 * 2 * 2 * 16 * 32
+
+
+@pytest.mark.parametrize("topk, k", [(-1, 50), (20, 20), (400, 50)])
+def test_box_nms_rule(topk, k):
+    """BoxNMS: per batch 12 FLOPs per pair of the k = min(topk, boxes) candidates plus one per box."""
+    b = GraphBuilder("nms", "test")
+    x = b.input("x", (2, 3, 50, 6))
+    layer = complexity(b.finish([b.add1("BoxNMS", [x], {"topk": topk}, name="nms")])).layers[0]
+    assert layer.macs == 0
+    assert layer.element_flops == 2 * 3 * (12 * k * (k - 1) // 2 + 50)

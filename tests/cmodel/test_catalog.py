@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import frontc
-from frontc.catalog.registry import SEQUENCE_CASES, all_cases
+from frontc.catalog.registry import DETECTION_CASES, SEQUENCE_CASES, all_cases
 from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import FrontcError, UnsupportedOpError
@@ -19,7 +19,7 @@ QUICK = {"flatten_dense", "light_squeezenet"}
 # the sequence cases (integer ids, several inputs, LSTM/Attention...) are not quantized by this path yet
 CASES = [pytest.param(fw, name, factory, id=f"{fw}-{name}",
                       marks=() if name in QUICK else pytest.mark.slow) for fw, name, factory in all_cases()
-         if (fw, name) not in SEQUENCE_CASES]
+         if (fw, name) not in SEQUENCE_CASES | DETECTION_CASES]
 
 
 def fused(factory):

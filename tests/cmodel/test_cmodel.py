@@ -10,7 +10,14 @@ from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import IRFormatError, OptionError, UnsupportedOpError
 from frontc.passes import run_pipeline
-from frontc.testing.graphs import cmodel_1d_net, cmodel_ops_net, cmodel_transpose_net, const_ops_net, tiny_resnet
+from frontc.testing.graphs import (
+    cmodel_1d_net,
+    cmodel_3d_net,
+    cmodel_ops_net,
+    cmodel_transpose_net,
+    const_ops_net,
+    tiny_resnet,
+)
 from tests.cmodel.helpers import built, quantized
 from tests.quant.helpers import random_inputs
 
@@ -51,10 +58,11 @@ def test_every_layer_every_integer_equals_the_numpy_integer_path(tmp_path, ops_n
 
 
 FLIPPED = {"cmodel_transpose_net": ("ct2", "se", "add_scalar", "dw", "ct4"), "cmodel_1d_net": ("dw2", "ct"),
-           "const_ops_net": ("center", "normalize", "scale", "shift", "diff", "flip", "fc_scale")}
+           "const_ops_net": ("center", "normalize", "scale", "shift", "diff", "flip", "fc_scale"),
+           "cmodel_3d_net": ("c1", "grouped", "dw", "mp", "ap", "dilated", "ceil")}
 
 
-@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net])
+@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net, cmodel_3d_net])
 @pytest.mark.parametrize("strategy,weight_quan,opt", [("symmetry_max_t", "perchannel", "O0"),
                                                       ("scale_shift_t", "perlayer", "O3")])
 def test_transposed_one_d_broadcasting_and_constant_layers_equal_the_numpy_integer_path(
@@ -128,7 +136,8 @@ def _unsupported_net():
     rng = np.random.default_rng(4)
     b = GraphBuilder("unsupported", "frontc")
     x = b.input("data", (1, 2, 4, 4, 4))
-    y = b.add1("MaxPool", [x], {"kernel_shape": [2, 2, 2], "strides": [2, 2, 2]}, name="pool")
+    w = b.param("c3d.weight", rng.standard_normal((2, 2, 3, 3, 3)).astype(np.float32) / 6)
+    y = b.add1("Conv", [x, w], {"pads": [1] * 6, "strides": [2, 2, 2]}, name="c3d")
     for name in ("up1", "up2"):
         w = b.param(f"{name}.weight", rng.standard_normal((2, 2, 2, 2, 2)).astype(np.float32) / 4)
         y = b.add1("ConvTranspose", [y, w], {"strides": [2, 2, 2]}, name=name)
@@ -143,7 +152,7 @@ def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
     with pytest.raises(OptionError, match="fake quantization"):
         emit(quantized(graph, calib, "symmetry_max"))
     other = _unsupported_net()
-    listed = r"3-d ConvTranspose \(2: up1, up2\); 3-d MaxPool \(1: pool\); Resize mode 'cubic' \(1: cubic\)"
+    listed = r"no integer C kernel for 3-d ConvTranspose \(2: up1, up2\); Resize mode 'cubic' \(1: cubic\) \("
     with pytest.raises(UnsupportedOpError, match=listed):
         emit(quantized(other, random_inputs(other, 2)))
     q = quantized(graph, calib)

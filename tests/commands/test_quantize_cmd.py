@@ -135,3 +135,27 @@ def test_accuracy_of_every_strategy(workdir, capsys):
     assert runs[0]["top1"] == np.mean(predicted == np.arange(7) % 10)
     assert runs[0]["agreement"] == runs[1]["agreement"] == 1.0 and runs[1]["top1"] == runs[0]["top1"]
     assert all(set(r) >= {"strategy", "weight_quan", "top1", "top5", "agreement"} for r in runs)
+
+
+def test_per_layer_overrides_from_the_config(workdir, capsys):
+    from frontc.quant.annotations import node_quant, weight_quant
+
+    text = (workdir / "q.yml").read_text().replace("        observer: 'minmax'\n", """        observer: 'minmax'
+        layers:
+            block.conv1: {weight_bits: 4}
+            fc: null
+""")
+    (workdir / "q.yml").write_text(text)
+    assert main(["quantize", "--config-file", str(workdir / "q.yml"), "--no-isolated"]) == 0
+    q = load_graph(workdir / "ir" / "IR_quant_symmetry_max_perchannel_graph.json")
+    assert weight_quant(q.node("block.conv1")).bits == 4 and weight_quant(q.node("block.conv2")).bits == 8
+    assert node_quant(q.node("fc")) == {} and q.meta["quant"]["layers"] == {"block.conv1": {"weight_bits": 4},
+                                                                          "fc": None}
+    assert main(["accuracy", "--config-file", str(workdir / "q.yml"), "--strategies", "symmetry_max_t"]) == 0
+    assert "cannot quantize: symmetry_max_t executes the whole graph in integers" in capsys.readouterr().out
+    (workdir / "q.yml").write_text(text.replace("fc: null", "nope: null"))
+    assert main(["quantize", "--config-file", str(workdir / "q.yml")]) == 2
+    assert "per-layer quantization names 'nope', which is not a node" in capsys.readouterr().err
+    (workdir / "q.yml").write_text(text.replace("fc: null", "fc: 4"))
+    assert main(["quantize", "--config-file", str(workdir / "q.yml")]) == 2
+    assert "QUAN.qconfig.layers: must map node names" in capsys.readouterr().err

@@ -142,3 +142,21 @@ def test_image_list_file(folder):
     (folder / "calib.txt").write_text("gone.png\n")
     with pytest.raises(OptionError, match="line 1: image 'gone.png' not found"):
         open_inputs(folder / "calib.txt", NCHW)
+
+
+def _resident_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+
+
+def test_streaming_a_large_npy_keeps_the_resident_set_flat(tmp_path):
+    path = tmp_path / "x.npy"
+    data = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(256, 3, 128, 128))
+    data[:] = np.arange(256, dtype=np.float32)[:, None, None, None]  # 48 MiB
+    data.flush()
+    del data
+    inputs = ArrayInputs(path, TensorSpec("x", (1, 3, 128, 128), "float32"))
+    before = _resident_mib()
+    seen = [float(batch[0, 0, 0, 0]) for batch in inputs.batches(1, order=list(range(255, -1, -1)))]
+    assert seen == list(range(255, -1, -1))
+    assert _resident_mib() - before < 8  # was the file's 48 MiB: every mapped page stayed resident

@@ -46,8 +46,10 @@ def float_model(path: Path) -> Path:
     return path
 
 
-def quantized(folder: Path, fmt: str = "QDQ", per_channel: bool = False, symmetric: bool = False) -> Path:
-    """ORT's quantize_static of ``float_model``: uint8 asymmetric activations, or int8 symmetric ones."""
+def quantized(folder: Path, fmt: str = "QDQ", per_channel: bool = False, symmetric: bool = False,
+              uint8_weights: bool = False) -> Path:
+    """ORT's quantize_static of ``float_model``: uint8 asymmetric activations, or int8 symmetric ones;
+    int8 symmetric weights, or uint8 asymmetric ones."""
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
     source = folder / "float.onnx"
@@ -62,11 +64,12 @@ def quantized(folder: Path, fmt: str = "QDQ", per_channel: bool = False, symmetr
         def get_next(self) -> dict | None:
             return next(self.feeds, None)
 
-    target = folder / f"{fmt}_{'pc' if per_channel else 'pt'}_{'sym' if symmetric else 'asym'}.onnx"
+    target = folder / f"{fmt}_{'pc' if per_channel else 'pt'}_{'sym' if symmetric else 'asym'}" \
+                      f"{'_u8w' if uint8_weights else ''}.onnx"
     if target.exists():
         return target
     quantize_static(str(source), str(target), Reader(), quant_format=getattr(QuantFormat, fmt),
-                    per_channel=per_channel, weight_type=QuantType.QInt8,
+                    per_channel=per_channel, weight_type=QuantType.QUInt8 if uint8_weights else QuantType.QInt8,
                     activation_type=QuantType.QInt8 if symmetric else QuantType.QUInt8,
                     extra_options={"ActivationSymmetric": symmetric})
     return target

@@ -177,3 +177,25 @@ def test_the_scan_counts_like_the_oracle(monkeypatch, compiled):
 def test_negative_zero_is_stored_as_zero():
     stats = _stats([np.float32([-0.0, 0.0, -0.0])])
     assert (np.copysign(1.0, stats.min), np.copysign(1.0, stats.max)) == (1.0, 1.0)
+
+
+def _share_above(x: np.ndarray, threshold: float) -> float:
+    return float(np.mean(np.abs(x) > threshold))
+
+
+def test_kl_does_not_clip_a_tail_behind_point_masses():
+    # a ReLU over images with constant backgrounds (as the Fashion-MNIST CNN's first layer): zeros, one
+    # value per channel where the input is flat, and the garments' features as a continuous tail;
+    # and a pixel input: 256 levels, half of them the background (its smallest value)
+    rng = np.random.default_rng(6)
+    backgrounds = rng.uniform(0.05, 0.55, 32)
+    relu = np.concatenate([np.zeros(480_000), rng.choice(backgrounds, 350_000), rng.uniform(0, 0.6, 70_000),
+                           0.6 + rng.exponential(0.55, 100_000)]).astype(np.float32)
+    pixels = np.concatenate([np.zeros(500_000), rng.integers(1, 256, 500_000)]) / 255.0
+    image = ((pixels - 0.286) / 0.353).astype(np.float32)
+    for x in (relu, image):
+        stats = _stats([x])
+        # TensorRT's rule alone clips a large share: each point mass alone in a level makes Q equal P
+        assert _share_above(x, kl_threshold(stats.hist, stats.edges(), stats.absmax)) > 0.05
+        kl = stats.threshold("kl")
+        assert _share_above(x, kl) <= 0.001 and kl >= stats.threshold("percentile", percentile=99.9)

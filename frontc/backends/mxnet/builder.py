@@ -116,5 +116,8 @@ def emitter(*ops: str) -> Callable[[Emitter], Emitter]:
 
 
 def get_emitter(op: str) -> Emitter | None:
-    import frontc.backends.mxnet.ops  # noqa: F401  (registers every emitter)
+    import frontc.backends.mxnet.detection  # noqa: F401  (registers every emitter)
+    import frontc.backends.mxnet.ops  # noqa: F401
+    import frontc.backends.mxnet.reductions  # noqa: F401
+    import frontc.backends.mxnet.sequence  # noqa: F401
     return _EMITTERS.get(op)

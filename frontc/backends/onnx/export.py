@@ -44,8 +44,9 @@ def to_onnx(graph: Graph, *, opset: int = OPSET) -> onnx.ModelProto:
     check_supported(graph)
     ctx = EmitContext(graph, taken=set(graph.tensor_names()))
     for node in graph.nodes:
-        ctx.node, ctx.attrs = node, node_attrs(node)
+        ctx.node, ctx.attrs, start = node, node_attrs(node), len(ctx.nodes)
         get_emitter(node.op)(node, ctx)
+        ctx.emitted[node.name] = ctx.nodes[start:]
     add_qdq(graph, ctx)
     used = {t for n in ctx.nodes for t in n.input}
     initializers = [numpy_helper.from_array(np.asarray(value), name) for name, value in graph.params.items()

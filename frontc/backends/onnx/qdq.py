@@ -18,10 +18,10 @@ from frontc.ir.errors import UnsupportedOpError
 from frontc.ir.graph import Graph
 
 
-def _rename_inputs(ctx: EmitContext, old: str, new: str, start: int = 0) -> int:
-    """Make the emitted nodes from ``start`` on read ``new`` instead of ``old``; returns how many did."""
+def _rename_inputs(ctx: EmitContext, old: str, new: str, nodes: list | None = None) -> int:
+    """Make the emitted ``nodes`` (all by default) read ``new`` instead of ``old``; returns how many did."""
     count = 0
-    for node in ctx.nodes[start:]:
+    for node in ctx.nodes if nodes is None else nodes:
         for i, name in enumerate(node.input):
             if name == old:
                 node.input[i] = new
@@ -44,7 +44,7 @@ def _qdq_nodes(ctx: EmitContext, source: str, target: str, tq, dtype: np.dtype) 
 
 def add_qdq(graph: Graph, ctx: EmitContext) -> None:
     """Insert Q/DQ after every annotated activation and DQ before every annotated weight and bias."""
-    from frontc.quant.annotations import graph_quant, is_integer, node_quant, tensor_quant, weight_quant
+    from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, node_quant, tensor_quant, weight_quant
     from frontc.quant.quantize import quantize_values
 
     gq = graph_quant(graph)
@@ -59,9 +59,20 @@ def add_qdq(graph: Graph, ctx: EmitContext) -> None:
         if tq is not None:
             ctx.node = graph.nodes[0]
             dq = f"{spec.name}/dequantized"
-            _rename_inputs(ctx, spec.name, dq)
+            for reader in graph.consumers(spec.name):  # a node kept in float reads the float input
+                if spec.name in node_quant(reader).get("inputs", {}):
+                    _rename_inputs(ctx, spec.name, dq, ctx.emitted[reader.name])
             nodes = _qdq_nodes(ctx, spec.name, dq, tq, np.dtype(spec.dtype)) + nodes
     ctx.nodes[:] = nodes
+    for node in graph.nodes:  # a weighted node after a float one quantizes its input itself
+        x = node_quant(node).get("x")
+        if x is not None and tensor_quant(graph, node.inputs[0]) is None:
+            ctx.node = node
+            dq = ctx.fresh("x_dequantized")
+            _rename_inputs(ctx, node.inputs[0], dq, ctx.emitted[node.name])
+            position = ctx.nodes.index(ctx.emitted[node.name][0])
+            ctx.nodes[position:position] = _qdq_nodes(ctx, node.inputs[0], dq, TensorQuant.from_meta(x),
+                                                      np.dtype(graph.spec(node.inputs[0]).dtype))
     weights = []
     for node in graph.nodes:
         ctx.node = node
@@ -73,7 +84,7 @@ def add_qdq(graph: Graph, ctx: EmitContext) -> None:
             if param not in graph.params:
                 raise UnsupportedOpError(f"the {key} '{param}' is not a param", node=node.name)
             dq = ctx.fresh(f"{key}_dequantized")
-            if not _rename_inputs(ctx, param, dq):
+            if not _rename_inputs(ctx, param, dq, ctx.emitted[node.name]):
                 raise UnsupportedOpError(f"no exported node reads the {key} '{param}' directly (a Dense over "
                                          "more than 2 axes)", node=node.name)
             ints = quantize_values(graph.params[param], tq)

@@ -29,6 +29,7 @@ class EmitContext:
     initializers: list[onnx.TensorProto] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)
     node_names: set[str] = field(default_factory=set)
+    emitted: dict[str, list[onnx.NodeProto]] = field(default_factory=dict)  # IR node name -> its ONNX nodes
 
     def fresh(self, suffix: str) -> str:
         """A new tensor name derived from the current node's name."""

@@ -33,6 +33,8 @@ def factory(*ops: str) -> Callable[[Factory], Factory]:
 
 def _load() -> None:
     from frontc.backends.tf import (  # noqa: F401  (registers every factory)
+        convert_bitwise,
+        convert_detection,
         convert_elementwise,
         convert_ext,
         convert_nn,

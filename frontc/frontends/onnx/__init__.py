@@ -10,6 +10,7 @@ from typing import Any
 
 from frontc.frontends.onnx import (  # noqa: F401
     attention,
+    bitwise,
     composite,
     conv,
     elementwise,
@@ -22,6 +23,7 @@ from frontc.frontends.onnx import (  # noqa: F401
     reduce,
     resize,
     shape_ops,
+    signal,
     tensor,
 )
 from frontc.frontends.onnx.context import REGISTRY

@@ -1,6 +1,6 @@
 """ONNX ops that ONNX defines as functions of other ops, lowered to IR ops the way their function
-bodies compute them: RMSNormalization, MeanVarianceNormalization, LpPool, CenterCropPad, and the
-constant-valued EyeLike and Hann/Hamming/Blackman windows."""
+bodies compute them: RMSNormalization, MeanVarianceNormalization, LpPool, CenterCropPad,
+RotaryEmbedding, and the constant-valued EyeLike and Hann/Hamming/Blackman windows."""
 from __future__ import annotations
 
 import numpy as np
@@ -110,3 +110,58 @@ def window(node: OnnxNode, ctx: Context) -> np.ndarray:
     phase = 2 * np.pi * n / span
     values = a0 - a1 * np.cos(phase) + a2 * np.cos(2 * phase)
     return values.astype(numpy_dtype(node.attr("output_datatype", 1), f"{node.op}'s output_datatype", node.name))
+
+
+@REGISTRY.register("RotaryEmbedding", since=23)
+def rotary_embedding(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX RotaryEmbedding on (batch, heads, seq, size) or (batch, seq, heads * size) inputs: the first
+    ``rotary_embedding_dim`` features of each head rotated by the cos/sin caches (at ``position_ids``),
+    as halves or interleaved pairs."""
+    x = ctx.x(node, 0)
+    shape = ctx.shape(x)
+    if len(shape) == 4:
+        x = ctx.emit(node, "Transpose", [x], {"perm": [0, 2, 1, 3]}, suffix="seq_major")
+    else:
+        heads = node.attr("num_heads", 0)
+        if not heads:
+            raise UnsupportedOpError("RotaryEmbedding of a 3-d input needs num_heads", node=node.name)
+        x = ctx.emit(node, "Reshape", [x], {"shape": [shape[0], shape[1], heads, -1]}, suffix="heads")
+    size = ctx.shape(x)[3]
+    dim = node.attr("rotary_embedding_dim", 0) or size
+    caches = []
+    for i, name in ((1, "cos"), (2, "sin")):
+        cache = ctx.x(node, i)
+        if node.has_input(3):
+            cache = ctx.emit(node, "Gather", [cache, ctx.x(node, 3)], {"axis": 0}, suffix=f"{name}_at")
+        cache = _slice_last(node, ctx, cache, 0, dim // 2, 1, f"{name}_part")
+        caches.append(ctx.emit(node, "Unsqueeze", [cache], {"axes": [2]}, suffix=f"{name}_heads"))
+    cos, sin = caches
+    rotated = _slice_last(node, ctx, x, 0, dim, 1, "rotated_in") if dim < size else x
+    if node.attr("interleaved", 0):
+        x1, x2 = (_slice_last(node, ctx, rotated, k, dim, 2, f"x{k + 1}") for k in (0, 1))
+    else:
+        x1, x2 = (_slice_last(node, ctx, rotated, k * dim // 2, (k + 1) * dim // 2, 1, f"x{k + 1}") for k in (0, 1))
+
+    def term(a: Value, b: Value, op: str, tag: str) -> Value:
+        return ctx.emit(node, op, [ctx.emit(node, "Mul", [a[0], a[1]], suffix=f"{tag}_a"),
+                                   ctx.emit(node, "Mul", [b[0], b[1]], suffix=f"{tag}_b")], suffix=tag)
+
+    real, imag = term((cos, x1), (sin, x2), "Sub", "real"), term((sin, x1), (cos, x2), "Add", "imag")
+    if node.attr("interleaved", 0):
+        pairs = [ctx.emit(node, "Unsqueeze", [t], {"axes": [4]}, suffix=f"{tag}_pair")
+                 for t, tag in ((real, "real"), (imag, "imag"))]
+        joined = ctx.emit(node, "Concat", pairs, {"axis": 4}, suffix="pairs")
+        out = ctx.emit(node, "Reshape", [joined], {"shape": [*ctx.shape(x)[:3], dim]}, suffix="rotated")
+    else:
+        out = ctx.emit(node, "Concat", [real, imag], {"axis": 3}, suffix="rotated")
+    if dim < size:
+        out = ctx.emit(node, "Concat", [out, _slice_last(node, ctx, x, dim, size, 1, "kept")], {"axis": 3},
+                       suffix="joined")
+    if len(shape) == 4:
+        return ctx.emit(node, "Transpose", [out], {"perm": [0, 2, 1, 3]})
+    return ctx.emit(node, "Reshape", [out], {"shape": list(shape)})
+
+
+def _slice_last(node: OnnxNode, ctx: Context, x: Value, start: int, end: int, step: int, tag: str) -> Value:
+    return ctx.emit(node, "Slice", [x], {"starts": [start], "ends": [end], "axes": [-1], "steps": [step]},
+                    suffix=tag)

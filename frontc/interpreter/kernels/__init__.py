@@ -1,6 +1,8 @@
 """Reference kernels, one module per op family; importing registers them all."""
 from frontc.interpreter.kernels import (  # noqa: F401
+    bitwise,
     conv,
+    detection,
     elementwise,
     linalg,
     logic,

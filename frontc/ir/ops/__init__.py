@@ -1,2 +1,13 @@
 """Op families of the IR; importing this package registers every op schema."""
-from frontc.ir.ops import elementwise, linalg, logic, nn, norm, recurrent, reduce, tensor  # noqa: F401
+from frontc.ir.ops import (  # noqa: F401
+    bitwise,
+    detection,
+    elementwise,
+    linalg,
+    logic,
+    nn,
+    norm,
+    recurrent,
+    reduce,
+    tensor,
+)

@@ -17,6 +17,9 @@ register_flow("import_quantized", [p.name for p in (RemoveIdentity, FoldConstant
 
 
 def load_quantized(path: str | os.PathLike, input_shapes: Mapping[str, Sequence[int]] | None = None) -> Graph:
-    """The annotated integer IR of a quantized ONNX model (QDQ or QOperator format)."""
+    """The annotated integer IR of a quantized ONNX model (QDQ or QOperator format) or int8 .tflite file."""
+    if str(path).lower().endswith(".tflite"):
+        from frontc.quant.importers.tflite_import import import_tflite
+        return import_tflite(path, input_shapes)[0]
     from frontc.quant.importers.onnx_import import import_onnx
     return import_onnx(path, input_shapes)[0]

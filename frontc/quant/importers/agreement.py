@@ -2,7 +2,8 @@
 
 The reference is the runtime's own integer tensors (ONNX Runtime's QuantizeLinear / QLinear*
 outputs, TFLite's int8 tensors) on the same float inputs. ``cumulative``: frontc runs end to end;
-``isolated``: each node reads the reference's integers, so its own arithmetic alone is compared.
+``isolated``: each node reads the reference's integers (or, for a tensor the reference lacks, such as
+the pool inside a TFLite MEAN, frontc's isolated result for it), so its own arithmetic alone is compared.
 Every isolated difference is classified: the exact real value v (the node's float op on its
 dequantized integer inputs, in float64, / s_out + zp_out) lies within ``TIE`` of a half-integer
 (the runtimes round ties differently: frontc floor(v + 1/2) in exact fixed point, the reference
@@ -20,6 +21,7 @@ from frontc.interpreter.registry import call_kernel, get_kernel
 from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import node_attrs
 from frontc.quant.annotations import TensorQuant, node_quant, tensor_quant
+from frontc.quant.integer import MOVES
 from frontc.quant.quantize import quantize_values
 
 TIE = 1e-3  # LSB: float32 requantization moves v by far less (|v| <= 2**15 * 2**-23 ~ 4e-3 only at 16 bits)
@@ -56,21 +58,23 @@ def agreement(graph: Graph, reference: Mapping[str, np.ndarray],
                 ties, other = _classify(d, v)
                 rows.append(TensorAgreement(name, "input", d.size, float((d == 0).mean()), int(d.max()),
                                             float((d == 0).mean()), int(d.max()), ties, other))
-    for node in graph.nodes:
-        if not all(t in graph.params or t in reference or graph.is_input(t) for t in node.inputs if t):
-            continue
+    fed: dict[str, list[np.ndarray]] = {}
+    own: dict[str, np.ndarray] = {}  # isolated results, for readers of tensors the reference lacks
+    for node in graph.nodes:  # inputs the reference lacks (frontc's own intermediates) come from frontc's trace
         args = [graph.params[t] if t in graph.params else _on_grid(graph, t, reference[t]) if graph.is_input(t)
-                and t in reference else trace[t] if t not in reference
+                and t in reference else own.get(t, trace[t]) if t not in reference
                 else reference[t].astype(trace[t].dtype) for t in node.inputs]
+        fed[node.name] = args
         result = call_kernel(node, args, node_attrs(node))
         isolated = dict(zip(node.outputs, result if isinstance(result, list) else [result]))
+        own.update(isolated)
         for t in node.outputs:
             if t not in reference:
                 continue
             ref = reference[t].astype(np.int64)
             iso = np.abs(isolated[t].astype(np.int64) - ref)
             cum = np.abs(trace[t].astype(np.int64) - ref)
-            ties, other = _classify(iso, _real(graph, node, t, args)) if iso.any() else (0, 0)
+            ties, other = _classify(iso, _real(graph, node, t, fed)) if iso.any() else (0, 0)
             rows.append(TensorAgreement(t, node.op, ref.size, float((cum == 0).mean()), int(cum.max()),
                                         float((iso == 0).mean()), int(iso.max()), ties, other))
     return rows
@@ -92,11 +96,17 @@ def _classify(diff: np.ndarray, real: np.ndarray | None) -> tuple[int, int]:
     return int(tie.sum()), int((bad & ~tie).sum())
 
 
-def _real(graph: Graph, node: Node, tensor: str, args: list[np.ndarray]) -> np.ndarray | None:
-    """The exact real value v of ``tensor`` in LSB before rounding (None for ops that do not round)."""
+def _real(graph: Graph, node: Node, tensor: str, fed: dict[str, list[np.ndarray]]) -> np.ndarray | None:
+    """The exact real value v of ``tensor`` in LSB before rounding (None for ops that do not round); a move
+    of a rounded tensor the reference lacks (TFLite's MEAN: pool, then Flatten) moves that tensor's v."""
+    producer = graph.producer(node.inputs[0]) if node.inputs else None
+    if node.op in MOVES and producer is not None and producer.name in fed:
+        inner = _real(graph, producer, node.inputs[0], fed)
+        return None if inner is None else get_kernel(node.op)([inner], node_attrs(node))
+    args = fed[node.name]
     if node.op not in ("Conv", "Dense", "Add", "Mul", "Concat", "GlobalAvgPool", "AvgPool") \
-            or node.attrs.get("activation"):
-        return None
+            or node.attrs.get("activation") not in (None, "", "Relu", "Relu6", "Clip"):
+        return None  # a fused clamp is monotone: where both sides differ, they differ in rounding v
     nq = node_quant(node)
     reals = []
     for i, (t, value) in enumerate(zip(node.inputs, args)):
@@ -110,7 +120,7 @@ def _real(graph: Graph, node: Node, tensor: str, args: list[np.ndarray]) -> np.n
                                                                             np.ndim(value)))
     attrs = {k: v for k, v in node_attrs(node).items() if k not in ("activation", "activation_params")}
     y = get_kernel(node.op)(reals, attrs)
-    out = tensor_quant(graph, tensor)
+    out = TensorQuant.from_meta(node_quant(node)["outputs"][tensor])
     return np.asarray(y, np.float64) / float(out.scale) + float(out.zero_point)
 
 

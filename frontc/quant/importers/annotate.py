@@ -80,6 +80,8 @@ def annotate_imported(graph: Graph, acts: dict[str, TensorQuant], weights: dict[
             if np.any(known[node.inputs[0]].zero_point):
                 nq["zero_points"] = {node.inputs[0]: known[node.inputs[0]].zero_point}
         integer_node(graph, node, nq, known, source)
+        if nq.get("accumulator") == "int32" and np.any(known[node.inputs[0]].zero_point):
+            _widen(graph, node, nq)
         node.meta[OUT_DTYPES] = [known[t].dtype for t in node.outputs]
         node.meta[KEY] = nq
         node.meta[VARIANT_KEY] = "integer"
@@ -146,6 +148,14 @@ def _weighted(graph: Graph, node: Node, nq: dict[str, Any], known: dict[str, Ten
     _check_exact(graph, node, 1, wq, path)
     if has_bias:
         _check_exact(graph, node, 2, bq, path)
+
+
+def _widen(graph: Graph, node: Node, nq: dict[str, Any]) -> None:
+    """An asymmetric input spans up to 2**bits - 1 codes from its zero point: int64 when int32 may overflow."""
+    x, w = TensorQuant.from_meta(nq["x"]), graph.params[node.inputs[1]]
+    bias = np.abs(graph.params[node.inputs[2]]).max(initial=0) if "bias" in nq else 0
+    if math.prod(w.shape[1:]) * (x.qmax - x.qmin) * int(np.abs(w).max(initial=0)) + int(bias) >= 2**31:
+        nq["accumulator"] = "int64"
 
 
 def _check_exact(graph: Graph, node: Node, index: int, tq: TensorQuant, path: str) -> None:

@@ -136,3 +136,23 @@ def test_scatter_and_gather_nd(reduction):
     check(single("ScatterElements", [(3, 4, 5), index, randn(3, 2, 5, seed=3)],
                  {"axis": 1, "reduction": reduction}))
     check(single("GatherND", [(3, 4, 5), np.array([[[1, 2]], [[0, 0]], [[3, -1]]])], {"batch_dims": 1}))
+
+
+@pytest.mark.parametrize("op,attrs,dtype", [
+    ("BitwiseAnd", {}, "int32"), ("BitwiseOr", {}, "int16"), ("BitwiseXor", {}, "int64"), ("BitwiseNot", {}, "int8"),
+    ("BitShift", {"direction": "LEFT"}, "uint8"), ("BitShift", {"direction": "RIGHT"}, "uint32")])
+def test_bitwise(op, attrs, dtype):
+    rng = np.random.default_rng(4)
+    operand = [] if op == "BitwiseNot" else [rng.integers(0, 8 if op == "BitShift" else 100, (4,)).astype(dtype)]
+    graph = single(op, [(3, 4), *operand], attrs, dtype=dtype)
+    check(graph, {"x0": rng.integers(0, 100, (3, 4)).astype(dtype)})
+
+
+@pytest.mark.parametrize("op,attrs", [("IsNaN", {}), ("IsInf", {}), ("IsInf", {"detect_positive": 0})])
+def test_float_tests(op, attrs):
+    x = np.array([[1.0, np.inf, -np.inf, np.nan], [0.0, -2.0, np.inf, 3.0]], np.float32)
+    check(single(op, [x.shape], attrs), {"x0": x})
+
+
+def test_det():
+    check(single("Det", [(2, 3, 4, 4)]))

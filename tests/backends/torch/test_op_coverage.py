@@ -7,9 +7,11 @@ import pytest
 
 from frontc.backends.torch.registry import layer_ops
 from frontc.ir import known_ops
+from frontc.ir.ops.bitwise import BITWISE_OPS
 from frontc.ir.ops.elementwise import ACTIVATION_OPS, BINARY_OPS, UNARY_OPS
 from frontc.ir.ops.logic import COMPARE_OPS, LOGIC_OPS
 from frontc.ir.ops.reduce import REDUCE_OPS
+from tests.backends.boxes import tie_boxes
 from tests.backends.torch.util import check_op
 from tests.interpreter.onnx_single_op import randn
 
@@ -17,6 +19,8 @@ X = randn(2, 4, 6, 6)
 POSITIVE = np.abs(X) + np.float32(0.1)
 SEQ = randn(5, 2, 3)
 BOOL = X > 0
+INTS = np.random.default_rng(5).integers(0, 100, (2, 4, 6, 6)).astype(np.int32)
+SPECIAL = np.where(X > 1, np.float32(np.inf), np.where(X < -1, np.float32(-np.inf), np.where(X > 0.8, np.nan, X)))
 RNN = {op: (["x", "w", "r", "b"], {"x": SEQ},
             {"w": randn(1, g * 4, 3, seed=1), "r": randn(1, g * 4, 4, seed=2), "b": randn(1, 8 * g, seed=3)},
             {"hidden_size": 4, **({"linear_before_reset": 1} if op == "GRU" else {})}, "compute",
@@ -36,6 +40,13 @@ SMOKE = {
     **{op: (["x", "c"], {"x": BOOL}, {"c": randn(6, seed=1) > 0}, {}, "exact", 1) for op in LOGIC_OPS},
     **RNN,
     "Not": (["x"], {"x": BOOL}, {}, {}, "exact", 1),
+    "Det": (["x"], {"x": X[:, :, :4, :4]}, {}, {}, "compute", 1),
+    **{op: (["x", "c"], {"x": INTS}, {"c": INTS[0, 0] * 3 + 1}, {}, "exact", 1) for op in BITWISE_OPS},
+    "BitwiseNot": (["x"], {"x": INTS}, {}, {}, "exact", 1),
+    "BitShift": (["x", "c"], {"x": INTS.astype(np.uint8)}, {"c": np.array([1, 0, 3, 7, 2, 5], np.uint8)},
+                 {"direction": "LEFT"}, "exact", 1),
+    "IsNaN": (["x"], {"x": SPECIAL}, {}, {}, "exact", 1),
+    "IsInf": (["x"], {"x": SPECIAL}, {}, {"detect_negative": 0}, "exact", 1),
     "Mod": (["x", "c"], {"x": X}, {"c": randn(6, seed=1) + 3}, {"fmod": 1}, "exact", 1),
     "Where": (["c", "x", "y0"], {"x": X}, {"c": BOOL[:1], "y0": randn(6, seed=1)}, {}, "exact", 1),
     "Gelu": (["x"], {"x": X}, {}, {"approximate": "tanh"}, "exact", 1),
@@ -93,6 +104,7 @@ SMOKE = {
     "Shape": (["x"], {"x": X}, {}, {}, "exact", 1),
     "Expand": (["x"], {"x": X[:, :1]}, {}, {"shape": [2, 3, 1, 1]}, "exact", 1),
     "Tile": (["x"], {"x": X}, {}, {"repeats": [1, 2, 1, 2]}, "exact", 1),
+    "BoxNMS": (["x"], {"x": tie_boxes(40)}, {}, {"id_index": 0, "topk": 30, "overlap_thresh": 0.3}, "exact", 1),
     "DepthToSpace": (["x"], {"x": X}, {}, {"blocksize": 2}, "exact", 1),
     "SpaceToDepth": (["x"], {"x": X}, {}, {"blocksize": 3}, "exact", 1),
 }

@@ -1,6 +1,6 @@
 """Comparisons, boolean logic, Where, Mod, arg-reductions, TopK, CumSum, LogSoftmax, Einsum, the
 other reductions and the gathers/scatters -> their ONNX ops (opset 17: k, axis and ReduceSum's axes
-as inputs, other reductions' axes as attributes)."""
+as inputs, other reductions' axes as attributes; BitwiseAnd/Or/Xor/Not are opset 18: not emitted)."""
 from __future__ import annotations
 
 from frontc.backends.onnx.registry import EmitContext, emitter
@@ -12,7 +12,7 @@ OPSET17_REDUCTIONS = ("none", "add", "mul")
 
 
 @emitter(*COMPARE_OPS, *LOGIC_OPS, "Not", "Where", "Einsum", "GatherElements", "GatherND", "LogSoftmax",
-         "ArgMax", "ArgMin", "Mod")
+         "ArgMax", "ArgMin", "Mod", "BitShift", "IsNaN", "IsInf", "Det")
 def same_name(node: Node, ctx: EmitContext) -> None:
     """An IR op whose ONNX op has the same name, inputs and attributes."""
     ctx.emit(node.op, list(node.inputs), list(node.outputs), **ctx.attrs)

@@ -1,7 +1,9 @@
 """Layer factories, one module per op family; importing registers them all."""
 from frontc.backends.torch.layers import (  # noqa: F401
     activation,
+    bitwise,
     conv,
+    detection,
     elementwise,
     logic,
     nn,
