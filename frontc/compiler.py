@@ -121,11 +121,13 @@ def compile_model(framework: str, model: Any, *, out_dir: str | os.PathLike = "m
                   overwrite: bool = False, render: bool = True, debug: bool = False,
                   progress: bool = False, flows: tuple[str, ...] = DEFAULT_FLOWS,
                   flow_options: dict[str, dict[str, Any]] | None = None,
-                  input_dtypes: dict[str, str] | None = None) -> CompileResult:
+                  input_dtypes: dict[str, str] | None = None,
+                  frontend_options: dict[str, Any] | None = None) -> CompileResult:
     """Import ``model`` with the ``framework`` frontend, run ``flows`` and write their IR files.
-    ``input_dtypes`` declares integer inputs (``{"ids": "int64"}``)."""
+    ``input_dtypes`` declares integer inputs (``{"ids": "int64"}``); ``frontend_options`` go to the
+    frontend (``{"constants": {...}}`` for ONNX)."""
     from tqdm import tqdm
-    options = {} if epoch is None else {"epoch": epoch}
+    options = {**({} if epoch is None else {"epoch": epoch}), **(frontend_options or {})}
     with Outputs("compile", force=overwrite) as out:
         declare_ir(out, out_dir, flows)  # an unwritable or taken folder fails now, not after the work
         # disable=None: a bar on terminals only

@@ -16,6 +16,7 @@ Definitions (also printed by ``frontc complexity --help``):
 - BoxNMS (greedy non-maximum suppression): per batch of N boxes, k = min(topk, N) candidates (N when
   topk is -1) compared pairwise, 12 FLOPs per pair (intersection, union, IoU, threshold), plus one
   per box for the score threshold: batches * (6 * k * (k - 1) + N) (sorting is not counted).
+- Det: 2/3 n^3 + n FLOPs per n x n matrix (an LU factorization and the diagonal's product).
 - Everything else is counted per element with the cost in ``ELEMENT_COST`` (FLOPs per output
   element, or per input element for pooling and reductions). A bias, a residual add and a fused
   activation of a Conv/ConvTranspose/Dense add their elementwise cost to that node.
@@ -197,6 +198,9 @@ def _element_flops(graph: Graph, node: Node) -> int:
         topk = node_attrs(node)["topk"]
         k = shape[-2] if topk < 0 else min(topk, shape[-2])
         return math.prod(shape[:-2]) * (6 * k * (k - 1) + shape[-2])
+    if node.op == "Det":
+        n = graph.spec(node.inputs[0]).shape[-1]
+        return out * (2 * n ** 3 // 3 + n)
     if node.op in ("MaxPool", "AvgPool"):
         return out * math.prod(node_attrs(node)["kernel_shape"])
     if node.op in PER_INPUT_ELEMENT:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 
-from frontc.commands.common import add_force, add_module, framework, in_range, with_weights
+import numpy as np
+
+from frontc.commands.common import add_force, add_module, framework, in_range, read_npy, with_weights
 from frontc.compiler import DEFAULT_FLOWS, compile_model, parse_input_dtypes, parse_input_shapes
+from frontc.ir.errors import OptionError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fix an input's shape (repeat per input)")
     parser.add_argument("--input-dtype", "--input_dtype", action="append", metavar="NAME=int64",
                         help="an input's dtype, e.g. ids=int64 for token ids (repeat per input; default float32)")
+    parser.add_argument("--input-value", "--input_value", action="append", metavar="NAME=FILE.npy",
+                        help="ONNX: bind an input to a fixed value (axes, pads, a shape... that frontc needs "
+                             "constant); it folds into the graph (repeat per input)")
     parser.add_argument("-o", "--output", default="moffett_ir", help="output folder (default: moffett_ir)")
     add_force(parser)
     parser.add_argument("--no-png", action="store_true", help="skip rendering the graphs")
@@ -34,7 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     model = with_weights(args.model, args.module, args.framework)
+    constants = input_values(args.input_value or [], args.framework)
     result = compile_model(args.framework, model, out_dir=args.output, epoch=args.epoch,
+                           frontend_options={"constants": constants} if constants else None,
                            input_shapes=parse_input_shapes(args.input_shape), overwrite=args.force,
                            input_dtypes=parse_input_dtypes(args.input_dtype),
                            render=not args.no_png, debug=args.debug, progress=True,
@@ -43,3 +51,17 @@ def main(args: argparse.Namespace) -> int:
     for path in result.files:
         print(f"wrote {path}")
     return 0
+
+
+def input_values(items: list[str], source: str) -> dict[str, np.ndarray]:
+    """The ``NAME=FILE.npy`` items of --input-value as arrays by input name (ONNX models only)."""
+    if items and source != "onnx":
+        raise OptionError(f"--input-value binds inputs of ONNX models, not of {source} models",
+                          hint="pass --input-shape so that shape computations fold instead")
+    values = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise OptionError(f"--input-value {item}: expected NAME=FILE.npy")
+        values[name] = read_npy(path)
+    return values

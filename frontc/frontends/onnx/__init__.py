@@ -23,6 +23,7 @@ from frontc.frontends.onnx import (  # noqa: F401
     reduce,
     resize,
     shape_ops,
+    signal,
     tensor,
 )
 from frontc.frontends.onnx.context import REGISTRY

@@ -33,7 +33,8 @@ class ConstantRequired(UnsupportedOpError):
 
 
 CONSTANT_HINT = ("pass input_shapes={name: shape} so that the model's shape computations fold into constants, "
-                 "bind the input's value with constants={name: array}, or export the model with static shapes")
+                 "bind the input's value with constants={name: array} (--input-value NAME=FILE.npy), or "
+                 "export the model with static shapes")
 
 
 @dataclass

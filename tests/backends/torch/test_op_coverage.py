@@ -40,6 +40,7 @@ SMOKE = {
     **{op: (["x", "c"], {"x": BOOL}, {"c": randn(6, seed=1) > 0}, {}, "exact", 1) for op in LOGIC_OPS},
     **RNN,
     "Not": (["x"], {"x": BOOL}, {}, {}, "exact", 1),
+    "Det": (["x"], {"x": X[:, :, :4, :4]}, {}, {}, "compute", 1),
     **{op: (["x", "c"], {"x": INTS}, {"c": INTS[0, 0] * 3 + 1}, {}, "exact", 1) for op in BITWISE_OPS},
     "BitwiseNot": (["x"], {"x": INTS}, {}, {}, "exact", 1),
     "BitShift": (["x", "c"], {"x": INTS.astype(np.uint8)}, {"c": np.array([1, 0, 3, 7, 2, 5], np.uint8)},

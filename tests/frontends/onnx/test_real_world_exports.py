@@ -123,3 +123,19 @@ def test_inputs_bound_as_constants() -> None:
 def test_bad_constants_are_refused(constants: dict, message: str) -> None:
     with pytest.raises(OptionError, match=message):
         frontc.load(_reduce_model(), "onnx", constants=constants)
+
+
+def test_cli_input_value_binds_an_input(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from frontc.cli import main
+    from frontc.ir import load_graph
+
+    onnx.save(_reduce_model(), tmp_path / "reduce.onnx")
+    np.save(tmp_path / "axes.npy", np.array([2], dtype=np.int64))
+    command = ["compile", "onnx", str(tmp_path / "reduce.onnx"), "--no-png", "-o", str(tmp_path / "ir")]
+    assert main(command) == 2
+    assert "--input-value NAME=FILE.npy" in capsys.readouterr().err
+    assert main([*command, "--input-value", f"axes={tmp_path / 'axes.npy'}"]) == 0
+    graph = load_graph(tmp_path / "ir" / "IR_for_reconstruct_graph.json")
+    assert [spec.name for spec in graph.inputs] == ["x"] and graph.spec(graph.outputs[0]).shape == (2, 3, 1)
+    assert main(["compile", "torch", "m.pt", "--input-value", "axes=a.npy", "-o", str(tmp_path / "t")]) == 2
+    assert "--input-value binds inputs of ONNX models" in capsys.readouterr().err
