@@ -218,6 +218,9 @@ class _Splitter:
         used = {t for n in self.nodes for t in n.input}
         inits = [i for i in graph.initializer if i.name in used]
         inits += [numpy_helper.from_array(v, k) for k, v in self.floats.items() if k in used]
+        have = {i.name for i in inits}  # Constant nodes (Clip bounds, shapes) read by kept nodes
+        inits += [numpy_helper.from_array(np.asarray(v), k) for k, v in self.consts.items()
+                  if k in used and k not in have]
         outputs = []
         for o in graph.output:
             shape = [d.dim_value or d.dim_param for d in o.type.tensor_type.shape.dim]
