@@ -105,8 +105,9 @@ def test_dynamic_quantization_is_refused(folder, tmp_path) -> None:
         float_model(source)
     path = tmp_path / "dynamic.onnx"
     quantize_dynamic(str(source), str(path))
-    with pytest.raises(UnsupportedOpError, match="dynamic quantization .*static"):
+    with pytest.raises(UnsupportedOpError, match="dynamic quantization .*static") as error:
         import_onnx(path)
+    assert "frontc compile onnx" in str(error.value) and "\n" not in str(error.value)
 
 
 def test_float_islands_and_float_models_are_refused(folder, tmp_path) -> None:

@@ -185,7 +185,8 @@ class _Splitter:
             raise UnsupportedOpError(
                 f"dynamic quantization ({', '.join(sorted({n.op_type for n in unsupported}))}) computes "
                 "activation scales per input at run time; frontc's annotations are static", path=self.where,
-                node=unsupported[0].name, hint="quantize statically (quantize_static) to import the model")
+                node=unsupported[0].name, hint="compile it with `frontc compile onnx MODEL`, which simulates "
+                "these as plain integer IR ops (exact to ONNX Runtime), or quantize statically to annotate it")
         for node in self.model.graph.node:
             if node.op_type == "Constant" and node.output[0] in self.consts:
                 continue
