@@ -12,6 +12,7 @@ from frontc.ir.ops.nn import WINDOW_ATTRS, conv, matmul
 from frontc.ir.schema import AttrSpec, In, Ins, register_op
 
 INT8_TYPES = ("int8", "uint8")
+INTEGER_OPS = ("ConvInteger", "DynamicQuantizeLinear", "MatMulInteger")
 
 
 def _operand(ins: Ins, i: int, what: str, op: str) -> In:
