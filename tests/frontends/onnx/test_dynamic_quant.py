@@ -194,3 +194,10 @@ def test_scales_are_float32_initializers(float_models) -> None:
     proto = quantized(float_models["mlp"], "QInt8", True)
     scales = [numpy_helper.to_array(i) for i in proto.graph.initializer if i.name.endswith("_scale")]
     assert scales and all(s.dtype == np.float32 for s in scales)
+
+
+def test_integer_ops_count_the_macs_of_the_float_model(float_models) -> None:
+    from frontc.analysis.complexity import complexity
+    for net in INPUTS:
+        dense = complexity(frontc.load(float_models[net], "onnx")).macs
+        assert dense > 0 and complexity(frontc.load(quantized(float_models[net], "QInt8", False), "onnx")).macs == dense
