@@ -1,6 +1,6 @@
 """Models quantized by ONNX Runtime's quantize_dynamic (DynamicQuantizeLinear -> MatMulInteger /
-ConvInteger -> Cast -> Mul -> Add) import as integer IR ops whose outputs (interpreter and the torch
-reconstruction) equal ONNX Runtime's exactly."""
+ConvInteger -> Cast -> Mul -> Add) import as integer IR ops whose outputs (interpreter, the torch reconstruction and the
+ONNX export) equal ONNX Runtime's exactly."""
 from __future__ import annotations
 
 import subprocess
@@ -12,6 +12,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import frontc
+from frontc.backends.onnx import run_onnxruntime, to_onnx
 from frontc.backends.torch import run_torch, to_torch
 from frontc.catalog.onnx_cases import onnxruntime_outputs
 from frontc.interpreter import run
@@ -60,10 +61,11 @@ def test_quantize_dynamic_models_equal_onnxruntime(float_models, net, weight_typ
     graph = frontc.load(proto, "onnx")
     ops = {n.op for n in graph.nodes}
     assert {"DynamicQuantizeLinear", "MatMulInteger"} <= ops and ("ConvInteger" in ops) == (net == "cnn")
-    module = to_torch(graph)
+    module, exported = to_torch(graph), to_onnx(graph)
     for x in feeds(INPUTS[net]):
         expected = onnxruntime_outputs(proto, {"x": x})[0]
-        for got in (run(graph, {"x": x})[graph.outputs[0]], run_torch(module, {"x": x})[graph.outputs[0]]):
+        for got in (run(graph, {"x": x})[graph.outputs[0]], run_torch(module, {"x": x})[graph.outputs[0]],
+                    run_onnxruntime(graph, {"x": x}, model=exported)[graph.outputs[0]]):
             assert got.dtype == expected.dtype and np.array_equal(got, expected), np.abs(got - expected).max()
 
 
