@@ -18,7 +18,7 @@ TILE = 64  # output positions whose accumulators are requantized together
 def unsupported(ctx: LayerContext) -> str | None:
     """Why this Conv/Dense has no C kernel, or None."""
     rank = len(ctx.shape(ctx.node.inputs[0]))
-    if ctx.node.op == "ConvTranspose" and rank not in (3, 4):
+    if ctx.node.op == "ConvTranspose" and rank > 5:
         return f"{rank - 2}-d {ctx.node.op}"
     if ctx.node.op == "Conv" and rank > 4 and x_zero_point(ctx):
         return f"{rank - 2}-d Conv reading a zero point"

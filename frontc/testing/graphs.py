@@ -222,7 +222,8 @@ def const_ops_net(seed: int = 0, size: int = 8) -> Graph:
 
 def cmodel_3d_net(seed: int = 0) -> Graph:
     """3-d layers of the C model: Conv (stride, asymmetric pads, dilation, groups, depthwise, fused Relu),
-    Max/Avg pools (ceil mode, asymmetric and counted pads, dilation) and a global pool."""
+    Max/Avg pools (ceil mode, asymmetric and counted pads, dilation), a global pool and a grouped
+    ConvTranspose (stride, dilation, pads, output_padding, fused LeakyRelu)."""
     rng = np.random.default_rng(seed)
     b = GraphBuilder("cmodel_3d_net", "frontc")
     x = b.input("data", (2, 3, 5, 6, 7))
@@ -244,4 +245,8 @@ def cmodel_3d_net(seed: int = 0) -> Graph:
                                   "ceil_mode": 1}, name="dilated")
     cp = b.add1("AvgPool", [mp], {"kernel_shape": [2, 2, 3], "strides": [2, 2, 2], "pads": [1, 0, 1, 0, 1, 1],
                                   "ceil_mode": 1}, name="ceil")
-    return b.finish([b.add1("GlobalAvgPool", [ap], name="gap"), dp, cp])
+    wt = rng.standard_normal((4, 3, 2, 3, 2)).astype(np.float32) / 3
+    ct = b.add1("ConvTranspose", [c, b.param("ct.weight", wt), b.param("ct.bias", rng.normal(0, 0.1, 6))],
+                {"group": 2, "strides": [2, 1, 2], "dilations": [1, 2, 1], "pads": [1, 0, 1, 0, 2, 0],
+                 "output_padding": [1, 0, 1], "activation": "LeakyRelu", "activation_params": [0.1]}, name="ct")
+    return b.finish([b.add1("GlobalAvgPool", [ap], name="gap"), dp, cp, ct])

@@ -15,6 +15,7 @@ from frontc.frontends.onnx import (  # noqa: F401
     conv,
     elementwise,
     functions,
+    integer,
     logic,
     losses,
     nn,
