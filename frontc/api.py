@@ -127,16 +127,17 @@ class Model:
 
     def predict(self, x: np.ndarray | dict[str, np.ndarray], backend: str = "interpreter") -> Any:
         """The model's outputs on ``x`` (any number of rows, run in batches of the graph's batch size)
-        in ``backend``: interpreter, torch, tf, tflite, onnxruntime, mxnet or tvm. One output: an
-        array; several: a dict by IR output name."""
-        from frontc.runtimes import check_runtime, prepare
+        in ``backend``: interpreter, torch, tf, tflite, onnxruntime, mxnet, tvm (float and fake-quant
+        models) or cmodel (``*_t`` models). One output: an array; several: a dict by IR output name."""
+        from frontc.runtimes import check_runtime, prepare, runtime_graph
 
         key = check_runtime(backend)
         if key not in self._runners:
-            graph = self.graph if self.quantized is None else self.quantized
-            if self.quantized is not None and key != "interpreter":
-                from frontc.quant.explicit import explicit_graph
-                graph = explicit_graph(self.quantized)  # the fake-quant steps as float ops any runtime runs
+            graph = runtime_graph(self.graph if self.quantized is None else self.quantized, key)
+            if graph is None:
+                raise OptionError(f"backend '{backend}' does not run this model ("
+                                  f"{'a *_t integer' if self.quantized is not None else 'a float'} graph)",
+                                  hint="integer graphs run in interpreter and cmodel; the others anywhere else")
             self._runners[key] = prepare(key, graph)
         chunks, total = self._batches(x)
         results = [self._runners[key](chunk) for chunk in chunks]

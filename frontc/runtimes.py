@@ -12,7 +12,8 @@ from frontc.ir.errors import OptionError
 from frontc.ir.graph import Graph
 
 Runner = Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
-RUNTIMES = ("interpreter", "torch", "tf", "tflite", "onnxruntime", "mxnet", "tvm")
+RUNTIMES = ("interpreter", "torch", "tf", "tflite", "onnxruntime", "mxnet", "tvm")  # run float IRs
+INTEGER_RUNTIMES = ("interpreter", "cmodel")  # run *_t-quantized IRs in integers (outputs as float values)
 NCHW_TO_NHWC, NHWC_TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
 
 
@@ -35,8 +36,30 @@ def _threads() -> int:
 
 def _interpreter(graph: Graph) -> Runner:
     from frontc.interpreter import run
+    from frontc.quant import dequantize
 
-    return lambda feeds: run(graph, feeds)
+    return lambda feeds: dequantize(graph, run(graph, feeds))
+
+
+def _cmodel(graph: Graph) -> Runner:
+    """The C model of a ``*_t``-quantized IR, emitted and built with the system C compiler into a
+    temporary folder (removed once loaded), batched inside C."""
+    import tempfile
+    from pathlib import Path
+
+    from frontc.cmodel.binding import CModel
+    from frontc.cmodel.build import build
+    from frontc.cmodel.emit import emit
+    from frontc.interpreter import check_feeds
+    from frontc.quant import dequantize
+
+    source = emit(graph)
+    with tempfile.TemporaryDirectory(prefix="frontc-cmodel-") as tmp:
+        for name, data in source.files.items():
+            (Path(tmp) / name).write_bytes(data)
+        build(tmp)
+        model = CModel(tmp)  # the library and the weights are loaded: the folder can go
+    return lambda feeds: dequantize(graph, model.predict(check_feeds(graph, feeds)))
 
 
 def _torch(graph: Graph) -> Runner:
@@ -129,15 +152,30 @@ def _tvm(graph: Graph) -> Runner:
 
 _BUILDERS: dict[str, Callable[[Graph], Runner]] = {
     "interpreter": _interpreter, "torch": _torch, "tf": _tf, "tflite": _tflite,
-    "onnxruntime": _onnxruntime, "mxnet": _mxnet, "tvm": _tvm}
+    "onnxruntime": _onnxruntime, "mxnet": _mxnet, "tvm": _tvm, "cmodel": _cmodel}
 ALIASES = {"onnx": "onnxruntime", "ort": "onnxruntime", "keras": "tf", "pytorch": "torch", "numpy": "interpreter"}
+
+
+def runtime_graph(graph: Graph, runtime: str) -> Graph | None:
+    """What ``runtime`` executes of ``graph``: a ``*_t`` graph runs in integers in the interpreter and
+    the C model only; a fake-quant graph runs as is in the interpreter and in its explicit float form
+    elsewhere; float and fake-quant graphs run everywhere but the C model. None: it cannot run there."""
+    from frontc.quant import is_integer, is_quantized
+    from frontc.quant.explicit import explicit_graph
+
+    runtime = check_runtime(runtime)
+    if is_integer(graph):
+        return graph if runtime in INTEGER_RUNTIMES else None
+    if runtime == "cmodel":
+        return None
+    return explicit_graph(graph) if is_quantized(graph) and runtime != "interpreter" else graph
 
 
 def check_runtime(name: str) -> str:
     """The canonical name of runtime ``name``; OptionError naming the choices for an unknown one."""
     key = ALIASES.get(name.lower(), name.lower())
     if key not in _BUILDERS:
-        raise OptionError(f"unknown runtime '{name}'", hint=f"choose one of {', '.join(RUNTIMES)}")
+        raise OptionError(f"unknown runtime '{name}'", hint=f"choose one of {', '.join(_BUILDERS)}")
     return key
 
 

@@ -5,7 +5,8 @@ Definitions (also printed by ``frontc complexity --help``):
   as torch.utils.flop_counter counts); pass 1 to count MACs as FLOPs.
 - Conv: MACs = N * out_positions * C_out * (C_in / group) * kernel_size. ConvTranspose: MACs =
   N * in_positions * C_in * (C_out / group) * kernel_size. Dense: MACs = rows * in * out.
-  Gemm / MatMul: MACs = batch * M * N * K (broadcast batch dims included).
+  Gemm / MatMul: MACs = batch * M * N * K (broadcast batch dims included). ConvInteger and
+  MatMulInteger (dynamic quantization) count as Conv and MatMul, their sparse MACs equal the dense ones.
 - Einsum with two or more operands: MACs = the product of the sizes of every index of the equation
   (its iteration space), per extra operand; with one operand it only moves data (no MACs).
 - Attention (softmax(Q K^T * scale + mask) V as one node): MACs = batch * Lq * Lk * (d + dv); plus
@@ -16,6 +17,7 @@ Definitions (also printed by ``frontc complexity --help``):
 - BoxNMS (greedy non-maximum suppression): per batch of N boxes, k = min(topk, N) candidates (N when
   topk is -1) compared pairwise, 12 FLOPs per pair (intersection, union, IoU, threshold), plus one
   per box for the score threshold: batches * (6 * k * (k - 1) + N) (sorting is not counted).
+- Det: 2/3 n^3 + n FLOPs per n x n matrix (an LU factorization and the diagonal's product).
 - Everything else is counted per element with the cost in ``ELEMENT_COST`` (FLOPs per output
   element, or per input element for pooling and reductions). A bias, a residual add and a fused
   activation of a Conv/ConvTranspose/Dense add their elementwise cost to that node.
@@ -36,6 +38,7 @@ from frontc.ir.graph import Graph, Node
 from frontc.ir.infer import infer_shapes, node_attrs
 
 LINEAR_OPS = ("Conv", "ConvTranspose", "Dense", "Gemm", "MatMul")
+INTEGER_OPS = {"ConvInteger": "Conv", "MatMulInteger": "MatMul"}  # integer op -> the float op it counts as
 RECURRENT_OPS = {"LSTM": 4, "GRU": 3, "RNN": 1}
 CELL_COST = {"LSTM": 32, "GRU": 22, "RNN": 6}
 
@@ -134,23 +137,24 @@ def weight_input(node: Node) -> int | None:
     return 1 if node.op in LINEAR_OPS else None
 
 
-def _linear_macs(graph: Graph, node: Node, weight: np.ndarray | None) -> tuple[int, int]:
+def _linear_macs(graph: Graph, node: Node, weight: np.ndarray | None, op: str = "") -> tuple[int, int]:
     """(dense MACs, MACs with a nonzero weight) of a Conv / ConvTranspose / Dense / Gemm / MatMul.
 
     Each weight element is applied once per "use": per output position for Conv, per input
-    position for ConvTranspose, per row for Dense, Gemm and MatMul.
+    position for ConvTranspose, per row for Dense, Gemm and MatMul. ``op`` overrides the node's op.
     """
+    op = op or node.op
     x = graph.spec(node.inputs[0]).shape
     out = graph.spec(node.outputs[0]).shape
     size = math.prod(graph.spec(node.inputs[1]).shape)
-    if node.op == "MatMul":
+    if op == "MatMul":
         dense = math.prod(out) * x[-1]
         if weight is None or weight.ndim > 2:
             return dense, dense
         uses = math.prod(out) if weight.ndim == 1 else math.prod(out[:-1])
     else:
         uses = {"Conv": out[0] * math.prod(out[2:]), "ConvTranspose": x[0] * math.prod(x[2:]),
-                "Dense": math.prod(x[:-1]), "Gemm": out[0]}[node.op]
+                "Dense": math.prod(x[:-1]), "Gemm": out[0]}[op]
         dense = uses * size
     return dense, uses * int(np.count_nonzero(weight)) if weight is not None else dense
 
@@ -197,6 +201,9 @@ def _element_flops(graph: Graph, node: Node) -> int:
         topk = node_attrs(node)["topk"]
         k = shape[-2] if topk < 0 else min(topk, shape[-2])
         return math.prod(shape[:-2]) * (6 * k * (k - 1) + shape[-2])
+    if node.op == "Det":
+        n = graph.spec(node.inputs[0]).shape[-1]
+        return out * (2 * n ** 3 // 3 + n)
     if node.op in ("MaxPool", "AvgPool"):
         return out * math.prod(node_attrs(node)["kernel_shape"])
     if node.op in PER_INPUT_ELEMENT:
@@ -227,6 +234,8 @@ def complexity(graph: Graph, *, flops_per_mac: int = 2, all_params: bool = False
         counted = params if all_params else ([weight] if weight is not None else [])
         if node.op in LINEAR_OPS:
             macs, sparse_macs = _linear_macs(graph, node, weight)
+        elif node.op in INTEGER_OPS:
+            macs = sparse_macs = _linear_macs(graph, node, None, INTEGER_OPS[node.op])[0]
         elif node.op == "Einsum":
             macs = sparse_macs = _einsum_macs(graph, node)
         elif node.op in RECURRENT_OPS:

@@ -4,9 +4,9 @@ zoo submissions.
 ``FAST_PRUNE: {record: FOLDER}`` reads an earlier ``projects/fast_prune/fast_prune.py`` run (its
 ``*_record.json`` files); otherwise the step runs that script into ``fast_prune/`` of the output folder
 with the section's options (``model``, ``runs``, ``dense``, ``limit``, ``epochs``, ``sparse_epochs``,
-``frequency``, ``torch_prune_rates``). Each frontc-Prune run (``submit``: which ``PATTERN@RATE`` runs,
-default all) becomes a zoo version ``YYYYMMDD_sp<rate>_<H>x<W>`` with its source files, both IRs, its
-record and a card whose step-2 row carries the dense model's top-1.
+``frequency``, ``lr``, ``scope``, ``torch_prune_rates``). Each frontc-Prune run (``submit``: which
+``PATTERN@RATE`` runs, default all) becomes a zoo version ``YYYYMMDD_sp<rate>_<H>x<W>`` with its source
+files, both IRs, its record and a card whose step-2 row carries the dense model's top-1.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from frontc.ir.errors import FrontcError, OptionError
 FOLDER, TABLE = "fast_prune", "fast_prune.json"
 SCRIPT = "projects/fast_prune/fast_prune.py"
 OPTIONS = {"model": "--model", "runs": "--runs", "dense": "--dense", "limit": "--limit", "epochs": "--epochs",
-           "sparse_epochs": "--sparse-epochs", "frequency": "--frequency", "torch_prune_rates": "--torch-prune-rates"}
+           "sparse_epochs": "--sparse-epochs", "frequency": "--frequency", "lr": "--lr", "scope": "--scope",
+           "torch_prune_rates": "--torch-prune-rates"}
 COLUMNS = ("model", "pruner", "pattern", "sparse rate", "acc top1", "vs dense", "training date", "input_shape",
            "nnz/sparsity", "flops dense/sp M", "nnz = mask", "zoo version")
 

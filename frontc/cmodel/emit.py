@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from frontc.cmodel import binary, others, resize, transpose, weighted
+from frontc.cmodel import binary, others, resize, transpose, volume, weighted
 from frontc.cmodel.blob import HEADER, Blob, c_type
 from frontc.cmodel.context import LayerContext
 from frontc.cmodel.plan import ArenaPlan, plan_arena
@@ -22,7 +22,7 @@ from frontc.quant.annotations import TensorQuant, graph_quant, is_integer, is_qu
 from frontc.quant.integer_params import TABLE_ACTIVATIONS
 
 FORMAT = 1
-KERNELS = {"Conv": weighted.conv, "ConvTranspose": transpose.conv_transpose, "Dense": weighted.dense,
+KERNELS = {"Conv": volume.conv, "ConvTranspose": transpose.conv_transpose, "Dense": weighted.dense,
            "MaxPool": others.pool, "AvgPool": others.pool,
            "GlobalAvgPool": others.global_pool, "GlobalMaxPool": others.global_pool,
            **{op: binary.binary for op in ("Add", "Sub", "Mul", "Div")}, "Concat": others.concat,

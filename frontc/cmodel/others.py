@@ -20,8 +20,6 @@ def unsupported(ctx: LayerContext) -> str | None:
     node, a = ctx.node, ctx.attrs
     if node.op == "Resize" and a["mode"] not in ("nearest", "linear"):
         return f"Resize mode '{a['mode']}'"
-    if node.op in ("MaxPool", "AvgPool") and len(ctx.shape(node.inputs[0])) not in (3, 4):
-        return f"{len(ctx.shape(node.inputs[0])) - 2}-d {node.op}"
     return None
 
 
@@ -41,35 +39,35 @@ def _size(ctx: LayerContext, tensor: str) -> int:
 
 
 def pool(ctx: LayerContext) -> str:
-    """MaxPool / AvgPool (ceil mode, pads, dilations; count_include_pad counts the explicit pads)."""
+    """MaxPool / AvgPool over any number of spatial axes (ceil mode, pads, dilations; count_include_pad
+    counts the explicit pads): per axis, the window's taps inside the input as a range."""
     node, a = ctx.node, ctx.attrs
-    shape = ctx.shape(node.inputs[0])
-    lead = [1] * (4 - len(shape))  # a 1-d pool is a 2-d pool of height 1
-    n, c, h, w = shape[:2] + (*lead, *shape[2:])
-    oh, ow = (*lead, *ctx.shape(node.outputs[0])[2:])
-    kh, kw = (*lead, *a["kernel_shape"])
-    sh, sw = (*lead, *(a["strides"] or [1] * len(a["kernel_shape"])))
-    dh, dw = (*lead, *(a.get("dilations") or [1] * len(a["kernel_shape"])))
-    pads = list(a["pads"] or [0] * 2 * len(a["kernel_shape"]))
-    pt, pl, pb, pr = ([0] if lead else []) + pads[:len(pads) // 2] + ([0] if lead else []) + pads[len(pads) // 2:]
-    out = ctx.out()
-    index = f"((size_t)p * {oh} + oh) * {ow} + ow"
-    yt = ctx.ctype(node.outputs[0])
-    head = _xy(ctx) + (f"int p, oh, ow, i, j;\nfor (p = 0; p < {n * c}; p++) for (oh = 0; oh < {oh}; oh++) "
-                       f"for (ow = 0; ow < {ow}; ow++) {{\n"
-                       f"  const {ctx.ctype(node.inputs[0])} *xp = x + (size_t)p * {h * w};\n"
-                       + window_range("h", "oh", sh, pt, dh, kh, h) + window_range("w", "ow", sw, pl, dw, kw, w))
-    taps = (f"for (i = hlo; i < hhi; i++) for (j = wlo; j < whi; j++) "
-            f"{{ int v = xp[(h0 + i * {dh}) * {w} + w0 + j * {dw}]; ")
+    shape, outs = ctx.shape(node.inputs[0]), ctx.shape(node.outputs[0])[2:]
+    sizes, kernel = shape[2:], list(a["kernel_shape"])
+    axes = range(len(kernel))
+    strides, dilations = a["strides"] or [1] * len(kernel), a.get("dilations") or [1] * len(kernel)
+    pads = list(a["pads"] or [0] * 2 * len(kernel))
+    out, yt = ctx.out(), ctx.ctype(node.outputs[0])
+    index, where = "(size_t)p", "0"
+    for i in axes:  # row-major offsets, Horner's way
+        index, where = f"({index}) * {outs[i]} + o{i}", f"({where}) * {sizes[i]} + t{i}0 + k{i} * {dilations[i]}"
+    head = (_xy(ctx) + "int p" + "".join(f", o{i}, k{i}" for i in axes) + ";\n"
+            + f"for (p = 0; p < {shape[0] * shape[1]}; p++) "
+            + "".join(f"for (o{i} = 0; o{i} < {outs[i]}; o{i}++) " for i in axes) + "{\n"
+            + f"  const {ctx.ctype(node.inputs[0])} *xp = x + (size_t)p * {math.prod(sizes)};\n"
+            + "".join(window_range(f"t{i}", f"o{i}", strides[i], pads[i], dilations[i], kernel[i], sizes[i])
+                      for i in axes))
+    taps = "".join(f"for (k{i} = t{i}lo; k{i} < t{i}hi; k{i}++) " for i in axes) + f"{{ int v = xp[{where}]; "
     if node.op == "MaxPool":
         low = np.iinfo(ctx.dtypes[node.inputs[0]]).min
         return head + f"int best = {low};\n{taps}if (v > best) best = v; }}\n  y[{index}] = ({yt})best;\n}}"
     if a["count_include_pad"]:  # taps within the explicit pads count too (not those of ceil mode)
-        count = ("int64_t count;\n" + window_range("ph", "oh", sh, 0, dh, kh, h + pt + pb)
-                 + window_range("pw", "ow", sw, 0, dw, kw, w + pl + pr)
-                 + "count = (int64_t)(phhi - phlo) * (pwhi - pwlo);\n")
+        ranges = "".join(window_range(f"c{i}", f"o{i}", strides[i], 0, dilations[i], kernel[i],
+                                      sizes[i] + pads[i] + pads[len(kernel) + i]) for i in axes)
+        count = (f"int64_t count;\n{ranges}count = "
+                 + " * ".join(f"(int64_t)(c{i}hi - c{i}lo)" for i in axes) + ";\n")
     else:
-        count = "int64_t count = (int64_t)(hhi - hlo) * (whi - wlo);\n"
+        count = "int64_t count = " + " * ".join(f"(int64_t)(t{i}hi - t{i}lo)" for i in axes) + ";\n"
     return head + (f"int64_t total = 0;\n{count}{taps}total += v; }}\n"
                    f"  y[{index}] = ({yt})cm_clamp(count ? cm_divide_round(total, count) : 0, "
                    f"{out.qmin}, {out.qmax});\n}}")

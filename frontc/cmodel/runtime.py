@@ -21,8 +21,8 @@ static inline int64_t cm_shift(int64_t v, int n) {
 static inline int64_t cm_rshift(int64_t v, int s) { return (v + (((int64_t)1 << s) >> 1)) >> s; }
 /* linear Resize only: floor of a double (|v| < 2**62), and one axis of a + (b - a) * frac, as numpy */
 static inline int64_t cm_floor(double v) { int64_t i = (int64_t)v; return (double)i > v ? i - 1 : i; }
-static void cm_lerp_axis(const double *x, double *y, size_t outer, size_t n_in, size_t n_out, size_t inner,
-                         const int32_t *lo, const int32_t *hi, const double *fr) {
+static inline void cm_lerp_axis(const double *x, double *y, size_t outer, size_t n_in, size_t n_out, size_t inner,
+                                const int32_t *lo, const int32_t *hi, const double *fr) {
     size_t o, i, j;
     for (o = 0; o < outer; o++) for (i = 0; i < n_out; i++) for (j = 0; j < inner; j++) {
         double a = x[(o * n_in + lo[i]) * inner + j], b = x[(o * n_in + hi[i]) * inner + j];

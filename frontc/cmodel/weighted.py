@@ -18,8 +18,10 @@ TILE = 64  # output positions whose accumulators are requantized together
 def unsupported(ctx: LayerContext) -> str | None:
     """Why this Conv/Dense has no C kernel, or None."""
     rank = len(ctx.shape(ctx.node.inputs[0]))
-    if ctx.node.op != "Dense" and rank not in (3, 4):
+    if ctx.node.op == "ConvTranspose" and rank > 5:
         return f"{rank - 2}-d {ctx.node.op}"
+    if ctx.node.op == "Conv" and rank > 4 and x_zero_point(ctx):
+        return f"{rank - 2}-d Conv reading a zero point"
     if len(ctx.node.inputs) < 2 or ctx.node.inputs[1] not in ctx.graph.params:
         return "weights that are not a constant"
     return None
@@ -158,7 +160,7 @@ def geometry(ctx: LayerContext) -> dict[str, int]:
                 DH=dilations[0], DW=dilations[1], PT=pads[0], PL=pads[1], G=group, CG=c // group, MG=m // group)
 
 
-def conv(ctx: LayerContext) -> str:
+def conv_2d(ctx: LayerContext) -> str:
     node, g = ctx.node, geometry(ctx)
     m, oh, ow = g["M"], g["OH"], g["OW"]
     consts = "".join(f"enum {{ {k} = {v} }};\n" for k, v in g.items())
@@ -218,7 +220,7 @@ def scratch_bytes(ctx: LayerContext) -> int:
     size = 1 if offset else np.dtype(ctx.dtypes[ctx.node.inputs[0]]).itemsize
     if ctx.node.op == "Dense":
         return kp * size if offset else 0
-    if ctx.param(1).shape[1] == 1:
+    if ctx.param(1).shape[1] == 1 and ctx.param(1).ndim <= 4:
         return depthwise.scratch_bytes(ctx, geometry(ctx))
     return min(TILE, math.prod(ctx.shape(ctx.node.outputs[0])[2:])) * kp * size
 

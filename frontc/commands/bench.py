@@ -6,7 +6,8 @@ strategy, a model or strategy without an expected entry, images that are not ima
 
 Strategies: float, and the quantization strategies (minmax, scale_shift, symmetry_max, ...): the
 fused IR is calibrated (minmax observer) on the model's own data, quantized, and run as an explicit
-fake-quant float graph in each runtime. --record writes the measured accuracies as the expected
+fake-quant float graph in each runtime; the *_t strategies run in integers, in the interpreter and the
+C model (runtime cmodel) only, which runs nothing else. --record writes the measured accuracies as the expected
 ones into a new suite file (of the first runtime's run).
 """
 from __future__ import annotations
@@ -42,15 +43,20 @@ def main(args: argparse.Namespace) -> int:
     from frontc.evaluation.suite import load_suite
     from frontc.outputs import Outputs
     from frontc.quant import STRATEGIES
-    from frontc.runtimes import RUNTIMES, check_runtime, limit_threads
+    from frontc.runtimes import INTEGER_RUNTIMES, RUNTIMES, check_runtime, limit_threads
 
     limit_threads(args.threads)
     suite = load_suite(args.suite, args.artifacts)
-    runtimes = [check_runtime(r.strip()) for r in args.runtimes.split(",")] if args.runtimes else list(RUNTIMES)
+    runtimes = [check_runtime(r.strip()) for r in args.runtimes.split(",")] if args.runtimes else \
+        list(dict.fromkeys(RUNTIMES + INTEGER_RUNTIMES))
     strategies = [s.strip() for s in args.strategies.split(",")]
     for strategy in strategies:
         if strategy != FLOAT and strategy not in STRATEGIES:
             raise OptionError(f"unknown strategy '{strategy}'", hint=f"choose from {[FLOAT, *STRATEGIES]}")
+        integer = strategy.endswith("_t")
+        if not any((r in INTEGER_RUNTIMES) if integer else r != "cmodel" for r in runtimes):
+            raise OptionError(f"no runtime of {runtimes} runs strategy '{strategy}'",
+                              hint="*_t strategies run in interpreter and cmodel; the others anywhere but cmodel")
     names = [m.strip() for m in args.models.split(",")] if args.models else [m.name for m in suite.models]
     known = {m.name: m for m in suite.models}
     for name in names:

@@ -89,28 +89,27 @@ def load_data(entry: BenchModel, spec: ModelSpec, graph: Graph, tmp: Path) -> tu
 
 
 def strategy_graph(graph: Graph, strategy: str, x: np.ndarray, tmp: Path) -> Graph:
-    """``graph`` for ``strategy``: itself for float; otherwise its fused IR calibrated (minmax) on
-    ``x``, quantized and written as an explicit fake-quant float graph every runtime can run."""
+    """``graph`` for ``strategy``: itself for float; otherwise its fused IR calibrated (minmax) on ``x``
+    and quantized (what each runtime runs of it: ``frontc.runtimes.runtime_graph``)."""
     if strategy == FLOAT:
         return graph
     from frontc.datasets.images import ArrayInputs
     from frontc.passes import run_pipeline
     from frontc.quant import quantize_graph
     from frontc.quant.calibrate import calibrate
-    from frontc.quant.explicit import explicit_graph
 
     cmodel, _ = run_pipeline(graph, "cmodel")
     np.save(tmp / "calibration.npy", x)
     inputs = ArrayInputs(tmp / "calibration.npy", cmodel.inputs[0])
     table, _ = calibrate(cmodel, inputs, CALIBRATION_OBSERVER, backend="numpy", progress=False)
     ranges = {name: r.to_json() for name, r in table.tensors.items()}
-    return explicit_graph(quantize_graph(cmodel, ranges, strategy))
+    return quantize_graph(cmodel, ranges, strategy)
 
 
 def evaluate(entry: BenchModel, runtimes: list[str], strategies: list[str], tmp: Path) -> list[BenchRow]:
-    """Every (strategy, runtime) row of one suite model."""
+    """Every (strategy, runtime) row of one suite model (pairs that cannot exist are left out)."""
     from frontc.passes import run_pipeline
-    from frontc.runtimes import prepare
+    from frontc.runtimes import prepare, runtime_graph
 
     if isinstance(entry.model, dict):
         shape = entry.model.get("input_shape")
@@ -122,8 +121,11 @@ def evaluate(entry: BenchModel, runtimes: list[str], strategies: list[str], tmp:
     x, labels = load_data(entry, spec, graph, tmp)
     rows = []
     for strategy in strategies:
-        target_graph = strategy_graph(graph, strategy, x, tmp)
+        quantized = strategy_graph(graph, strategy, x, tmp)
         for runtime in runtimes:
+            target_graph = runtime_graph(quantized, runtime)
+            if target_graph is None:
+                continue
             run = run_target(runtime, lambda r=runtime, g=target_graph: prepare(r, g), target_graph, x)
             row = BenchRow(entry.name, runtime, strategy, len(x), expected=entry.expected.get(strategy))
             if not run.ok:

@@ -12,7 +12,7 @@ import numpy as np
 from frontc.ir.errors import OptionError
 from frontc.ir.sparsity import Pattern, grouped, parse_pattern, ungrouped
 
-__all__ = ["Pattern", "check_shape", "global_masks", "mask_for", "parse_pattern"]
+__all__ = ["Pattern", "check_shape", "global_masks", "lamp_masks", "mask_for", "parse_pattern"]
 
 
 def check_shape(name: str, shape: tuple[int, ...], pattern: Pattern) -> None:
@@ -63,14 +63,37 @@ def mask_for(weight: np.ndarray, rate: float, pattern: Pattern) -> np.ndarray:
     return full.reshape(weight.shape).astype(np.float32)
 
 
-def global_masks(weights: dict[str, np.ndarray], rate: float) -> dict[str, np.ndarray]:
-    """Unstructured masks pruning a share ``rate`` of all ``weights`` together, by one magnitude threshold."""
-    names = list(weights)
-    flat = np.concatenate([np.abs(np.asarray(weights[n], dtype=np.float32)).ravel() for n in names])
+def lamp_scores(weight: np.ndarray) -> np.ndarray:
+    """LAMP scores (Lee et al., ICLR 2021) of one layer: w^2 over the sum of w'^2 for every w' ranked at or above
+    w (ascending magnitude, ties by position); a layer's largest weight scores 1, a zero weight 0."""
+    flat = np.square(np.asarray(weight, dtype=np.float64).ravel())
+    order = np.argsort(flat, kind="stable")
+    ranked = flat[order]
+    tail = np.cumsum(ranked[::-1])[::-1]
+    scores = np.empty_like(flat)
+    scores[order] = np.divide(ranked, tail, out=np.zeros_like(ranked), where=tail > 0)
+    return scores.reshape(np.shape(weight))
+
+
+def _threshold_masks(scores: dict[str, np.ndarray], rate: float) -> dict[str, np.ndarray]:
+    """Masks pruning the share ``rate`` of all weights with the lowest ``scores`` (one threshold)."""
+    names = list(scores)
+    flat = np.concatenate([scores[n].ravel() for n in names])
     keep = _keep_largest(flat, int(round(rate * flat.size)))
     out, start = {}, 0
     for name in names:
-        size = np.asarray(weights[name]).size
-        out[name] = keep[start:start + size].reshape(np.shape(weights[name]))
+        size = scores[name].size
+        out[name] = keep[start:start + size].reshape(scores[name].shape)
         start += size
     return out
+
+
+def global_masks(weights: dict[str, np.ndarray], rate: float) -> dict[str, np.ndarray]:
+    """Unstructured masks pruning a share ``rate`` of all ``weights`` together, by one magnitude threshold."""
+    return _threshold_masks({n: np.abs(np.asarray(w, dtype=np.float32)) for n, w in weights.items()}, rate)
+
+
+def lamp_masks(weights: dict[str, np.ndarray], rate: float) -> dict[str, np.ndarray]:
+    """Unstructured masks pruning a share ``rate`` of all ``weights`` together by one threshold on LAMP scores:
+    magnitude pruning whose per-layer shares adapt to each layer's weight distribution, never emptying a layer."""
+    return _threshold_masks({n: lamp_scores(w) for n, w in weights.items()}, rate)

@@ -19,10 +19,10 @@ import numpy as np
 
 from frontc.ir.errors import OptionError
 from frontc.prune.frameworks import Adapter, adapter_for
-from frontc.prune.masks import Pattern, check_shape, global_masks, mask_for, parse_pattern
+from frontc.prune.masks import Pattern, check_shape, global_masks, lamp_masks, mask_for, parse_pattern
 from frontc.prune.schedule import check_steps, progress, sparsity_at
 
-SCOPES = ("layer", "global")
+SCOPES = ("layer", "global", "lamp")
 
 
 def check_rate(key: str, rate: Any) -> float:
@@ -73,8 +73,8 @@ class Prune:
         self.schedule, self.scope = schedule, scope
         self.params = adapter_for(model)
         self.targets = resolve_prune_dict(prune_dict, self.params, pattern)
-        if scope == "global" and any(p.kind != "unstructured" for _, p in self.targets.values()):
-            raise OptionError("scope='global' ranks single weights: it takes the 'unstructured' pattern only")
+        if scope != "layer" and any(p.kind != "unstructured" for _, p in self.targets.values()):
+            raise OptionError(f"scope={scope!r} ranks single weights: it takes the 'unstructured' pattern only")
         self.step = 0
 
     def prepare(self) -> None:
@@ -93,12 +93,13 @@ class Prune:
 
     def _update(self, p: float) -> None:
         weights = {name: self.params.numpy(name) for name in self.targets}
-        if self.scope == "global":
+        if self.scope != "layer":
+            ranked = global_masks if self.scope == "global" else lamp_masks
             by_rate: dict[float, list[str]] = {}
             for name, (rate, _) in self.targets.items():
                 by_rate.setdefault(rate, []).append(name)
             for rate, names in by_rate.items():
-                masks = global_masks({n: weights[n] for n in names}, sparsity_at(rate, p, self.schedule))
+                masks = ranked({n: weights[n] for n in names}, sparsity_at(rate, p, self.schedule))
                 for name, mask in masks.items():
                     self.params.set_mask(name, mask)
             return
@@ -120,7 +121,7 @@ class Prune:
 
     def patterns(self) -> dict[str, dict[str, Any]]:
         """Parameter name -> {'pattern': str, 'rate': target} for recording in the IR."""
-        if self.scope == "global":   # one threshold: each layer's share is what its mask prunes
+        if self.scope != "layer":   # one threshold: each layer's share is what its mask prunes
             return {name: {"pattern": str(kind), "rate": float(1.0 - self.params.numpy_masks[name].mean())}
                     for name, (_, kind) in self.targets.items() if name in self.params.numpy_masks}
         return {name: {"pattern": str(kind), "rate": rate} for name, (rate, kind) in self.targets.items()}

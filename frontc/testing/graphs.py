@@ -218,3 +218,35 @@ def const_ops_net(seed: int = 0, size: int = 8) -> Graph:
     fc = b.add1("Dense", [flat, b.param("fc.weight", w)], name="fc")
     fc = b.add1("Mul", [fc, vec("fc.scale", (5,), 0.5, 1.5)], name="fc_scale")
     return b.finish([b.add1("Add", [fc, vec("fc.shift", (5,))], name="fc_shift")])
+
+
+def cmodel_3d_net(seed: int = 0) -> Graph:
+    """3-d layers of the C model: Conv (stride, asymmetric pads, dilation, groups, depthwise, fused Relu),
+    Max/Avg pools (ceil mode, asymmetric and counted pads, dilation), a global pool and a grouped
+    ConvTranspose (stride, dilation, pads, output_padding, fused LeakyRelu)."""
+    rng = np.random.default_rng(seed)
+    b = GraphBuilder("cmodel_3d_net", "frontc")
+    x = b.input("data", (2, 3, 5, 6, 7))
+
+    def conv(x: str, cin: int, cout: int, name: str, kernel: tuple, group: int = 1, **attrs) -> str:
+        w = rng.standard_normal((cout, cin // group, *kernel)).astype(np.float32) / np.sqrt(cin * 4 / group)
+        ins = [x, b.param(f"{name}.weight", w), b.param(f"{name}.bias", rng.normal(0, 0.1, cout))]
+        return b.add1("Conv", ins, {"group": group, **attrs}, name=name)
+
+    c = conv(x, 3, 4, "c1", (3, 2, 3), strides=[1, 2, 1], pads=[1, 0, 2, 1, 1, 0], dilations=[1, 1, 2],
+             activation="Relu")
+    c = conv(c, 4, 4, "grouped", (2, 2, 2), group=2, pads=[1, 1, 1, 0, 0, 0])
+    c = conv(c, 4, 4, "dw", (3, 3, 3), group=4, pads=[1, 1, 1, 1, 1, 1], strides=[2, 1, 1])
+    mp = b.add1("MaxPool", [c], {"kernel_shape": [2, 3, 2], "strides": [1, 2, 2], "pads": [0, 1, 1, 1, 0, 0],
+                                 "ceil_mode": 1}, name="mp")
+    ap = b.add1("AvgPool", [mp], {"kernel_shape": [3, 2, 2], "strides": [2, 1, 2], "pads": [1, 0, 1, 1, 1, 0],
+                                  "count_include_pad": 1}, name="ap")
+    dp = b.add1("MaxPool", [ap], {"kernel_shape": [2, 2, 2], "dilations": [2, 1, 2], "pads": [1, 1, 1, 0, 0, 1],
+                                  "ceil_mode": 1}, name="dilated")
+    cp = b.add1("AvgPool", [mp], {"kernel_shape": [2, 2, 3], "strides": [2, 2, 2], "pads": [1, 0, 1, 0, 1, 1],
+                                  "ceil_mode": 1}, name="ceil")
+    wt = rng.standard_normal((4, 3, 2, 3, 2)).astype(np.float32) / 3
+    ct = b.add1("ConvTranspose", [c, b.param("ct.weight", wt), b.param("ct.bias", rng.normal(0, 0.1, 6))],
+                {"group": 2, "strides": [2, 1, 2], "dilations": [1, 2, 1], "pads": [1, 0, 1, 0, 2, 0],
+                 "output_padding": [1, 0, 1], "activation": "LeakyRelu", "activation_params": [0.1]}, name="ct")
+    return b.finish([b.add1("GlobalAvgPool", [ap], name="gap"), dp, cp, ct])

@@ -113,6 +113,7 @@ def quantized(net, model, data):
 
 
 def test_a_quantization_config_gives_the_quantized_fused_ir(net, model, data, quantized):
+    from frontc.compiler import compile_graph
     from frontc.datasets.images import MemoryInputs
     from frontc.quant import quantize_graph
     from frontc.quant.annotations import weight_quant
@@ -121,7 +122,7 @@ def test_a_quantization_config_gives_the_quantized_fused_ir(net, model, data, qu
     q = quantized.quantized
     assert weight_quant(q.node("0")).bits == 4 and weight_quant(q.node("5")).bits == 8
     assert weight_quant(q.node("5")).axis == 0
-    fused = frontc.compiler.compile_graph(model.graph).cmodel  # the same steps, by hand
+    fused = compile_graph(model.graph).cmodel  # the same steps, by hand
     table, _ = calibrate(fused, MemoryInputs([data[0]]), "minmax", backend="numpy", progress=False)
     want = quantize_graph(fused, table, "symmetry_max", weight_quan="perchannel", layers={"0": {"weight_bits": 4}})
     x = data[0][:2]
@@ -175,3 +176,14 @@ def test_quantizing_needs_calibration_data_and_a_model_level_entry(net, model, d
     config["LayerName"]["0"]["Quantization"] = {"weight_bits": 4}
     with pytest.raises(OptionError, match="quantizes layers but not the Model"):
         model.quantize(data[0], config=config)
+
+
+def test_an_integer_model_runs_bit_exact_in_the_c_model(net, model, data):
+    config = frontc.config_from_model(model)
+    config["Model"]["Quantization"] = {"strategy": "symmetry_max_t", "weight_quan": "perchannel"}
+    q = frontc.convert(net, input_shapes={"x": (2, 3, 12, 12)}, config=config, calibration=data[0])
+    np.testing.assert_array_equal(q.predict(data[0], backend="cmodel"), q.predict(data[0]))
+    with pytest.raises(OptionError, match="backend 'torch' does not run this model"):
+        q.predict(data[0], backend="torch")
+    with pytest.raises(OptionError, match="backend 'cmodel' does not run this model"):
+        model.predict(data[0], backend="cmodel")

@@ -106,6 +106,7 @@ SEQUENCE_OPS: dict[str, tuple[str, tuple[int, ...], dict[str, Any], dict[int, An
     "top_k": ("TopK", (2, 7), {"k": 3}, {}),
     "arg_max": ("ArgMax", (3, 7), {"axis": 1, "keepdims": 0}, {}),
     "reduce_l2": ("ReduceL2", (2, 3, 4), {"axes": [1, 2]}, {}),
+    "det": ("Det", (2, 3, 4, 4), {}, {}),
 }
 
 

@@ -10,7 +10,14 @@ from frontc.cmodel.verify import mismatches
 from frontc.interpreter import run
 from frontc.ir.errors import IRFormatError, OptionError, UnsupportedOpError
 from frontc.passes import run_pipeline
-from frontc.testing.graphs import cmodel_1d_net, cmodel_ops_net, cmodel_transpose_net, const_ops_net, tiny_resnet
+from frontc.testing.graphs import (
+    cmodel_1d_net,
+    cmodel_3d_net,
+    cmodel_ops_net,
+    cmodel_transpose_net,
+    const_ops_net,
+    tiny_resnet,
+)
 from tests.cmodel.helpers import built, quantized
 from tests.quant.helpers import random_inputs
 
@@ -51,10 +58,11 @@ def test_every_layer_every_integer_equals_the_numpy_integer_path(tmp_path, ops_n
 
 
 FLIPPED = {"cmodel_transpose_net": ("ct2", "se", "add_scalar", "dw", "ct4"), "cmodel_1d_net": ("dw2", "ct"),
-           "const_ops_net": ("center", "normalize", "scale", "shift", "diff", "flip", "fc_scale")}
+           "const_ops_net": ("center", "normalize", "scale", "shift", "diff", "flip", "fc_scale"),
+           "cmodel_3d_net": ("c1", "grouped", "dw", "mp", "ap", "dilated", "ceil", "ct")}
 
 
-@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net])
+@pytest.mark.parametrize("net", [cmodel_transpose_net, cmodel_1d_net, const_ops_net, cmodel_3d_net])
 @pytest.mark.parametrize("strategy,weight_quan,opt", [("symmetry_max_t", "perchannel", "O0"),
                                                       ("scale_shift_t", "perlayer", "O3")])
 def test_transposed_one_d_broadcasting_and_constant_layers_equal_the_numpy_integer_path(
@@ -127,13 +135,13 @@ def _unsupported_net():
     from frontc.frontends.builder import GraphBuilder
     rng = np.random.default_rng(4)
     b = GraphBuilder("unsupported", "frontc")
-    x = b.input("data", (1, 2, 4, 4, 4))
-    y = b.add1("MaxPool", [x], {"kernel_shape": [2, 2, 2], "strides": [2, 2, 2]}, name="pool")
-    for name in ("up1", "up2"):
-        w = b.param(f"{name}.weight", rng.standard_normal((2, 2, 2, 2, 2)).astype(np.float32) / 4)
-        y = b.add1("ConvTranspose", [y, w], {"strides": [2, 2, 2]}, name=name)
-    y = b.add1("Reshape", [y], {"shape": [1, 2, 32, 16]}, name="flat")
-    return b.finish([b.add1("Resize", [y], {"mode": "cubic", "scales": [1, 1, 2, 2]}, name="cubic")])
+    y = b.input("data", (1, 2, 3, 3, 3, 3))
+    w = b.param("up.weight", rng.standard_normal((2, 2, 2, 2, 2, 2)).astype(np.float32) / 4)
+    y = b.add1("ConvTranspose", [y, w], {}, name="up")
+    y = b.add1("Reshape", [y], {"shape": [1, 2, 16, 16]}, name="flat")
+    for name in ("cubic1", "cubic2"):
+        y = b.add1("Resize", [y], {"mode": "cubic", "scales": [1, 1, 2, 2]}, name=name)
+    return b.finish([y])
 
 
 def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
@@ -143,7 +151,7 @@ def test_errors_name_the_problem(tmp_path, ops_net, monkeypatch) -> None:
     with pytest.raises(OptionError, match="fake quantization"):
         emit(quantized(graph, calib, "symmetry_max"))
     other = _unsupported_net()
-    listed = r"3-d ConvTranspose \(2: up1, up2\); 3-d MaxPool \(1: pool\); Resize mode 'cubic' \(1: cubic\)"
+    listed = r"no integer C kernel for 4-d ConvTranspose \(1: up\); Resize mode 'cubic' \(2: cubic1, cubic2\) \("
     with pytest.raises(UnsupportedOpError, match=listed):
         emit(quantized(other, random_inputs(other, 2)))
     q = quantized(graph, calib)

@@ -156,3 +156,18 @@ def test_missing_expected_entry_and_non_images_exit_2(suite, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "'readme.txt' is not an image file" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out2").exists()
+
+
+def test_integer_strategies_run_in_the_interpreter_and_the_c_model_only(suite, tmp_path, capsys):
+    args = ["bench", "--suite", str(suite / "suite.yml"), "--strategies", "symmetry_max_t,symmetry_max",
+            "--runtimes", "interpreter,cmodel,torch", "--record", str(tmp_path / "r.yml"), "-o", str(tmp_path / "o")]
+    assert main(args) == 0
+    results = rows(tmp_path / "o" / "results.csv")
+    assert [(r["runtime"], r["strategy"]) for r in results] == [
+        ("interpreter", "symmetry_max_t"), ("cmodel", "symmetry_max_t"),
+        ("interpreter", "symmetry_max"), ("torch", "symmetry_max")]
+    assert results[0]["top1"] == results[1]["top1"] and results[2]["top1"] == results[3]["top1"]
+    capsys.readouterr()
+    assert main(["bench", "--suite", str(tmp_path / "r.yml"), "--strategies", "symmetry_max_t", "--runtimes",
+                 "torch,onnxruntime", "-o", str(tmp_path / "o2")]) == 2
+    assert "no runtime of ['torch', 'onnxruntime'] runs strategy 'symmetry_max_t'" in capsys.readouterr().err

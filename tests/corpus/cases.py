@@ -219,7 +219,8 @@ CASES: list[tuple[str, str]] = [
     ("bad", "accuracy --config-file {F}/bad.yml --strategies caffe"),
     # qimport (h15a): float and broken model files, folders, a missing argument
     *[("bad", f"qimport {m} -o {{o}}/q") for m in ("{onnx}", "{F}/random.onnx", "{F}/empty.onnx",
-                                                   "{F}/missing.onnx", "{F}/adir", "{F}/random.pb")],
+                                                   "{F}/missing.onnx", "{F}/adir", "{F}/random.pb",
+                                                   "{F}/random.tflite", "{F}/empty.tflite", "{F}/missing.tflite")],
     ("bad", "qimport -o {o}/q"),
     # cmodel (h15): a float IR, bad graphs, folders that hold no C model, taken outputs
     ("bad", "cmodel emit --graph {g} -o {o}/cm"),

@@ -8,7 +8,7 @@ import pytest
 
 from frontc.ir.errors import OptionError
 from frontc.ir.sparsity import violation
-from frontc.prune.masks import check_shape, global_masks, mask_for, parse_pattern
+from frontc.prune.masks import check_shape, global_masks, lamp_masks, lamp_scores, mask_for, parse_pattern
 from frontc.prune.schedule import check_steps, progress, sparsity_at
 
 RNG = np.random.default_rng(0)
@@ -59,6 +59,33 @@ def test_global_threshold() -> None:
     pruned = np.concatenate([np.abs(weights[n])[masks[n] == 0] for n in weights])
     assert pruned.max() <= kept.min()
     assert masks["a"].mean() < masks["b"].mean()   # the larger weights keep more
+
+
+def test_lamp_scores_against_their_definition() -> None:
+    w = RNG.normal(size=(4, 6)).astype(np.float32)
+    w[0, :2] = 0.0   # pruned weights score 0
+    flat = w.ravel().astype(np.float64)
+    expected = [0.0 if x == 0 else x * x / sum(y * y for y in flat if abs(y) >= abs(x)) for x in flat]
+    np.testing.assert_allclose(lamp_scores(w).ravel(), expected, rtol=1e-12)
+    assert lamp_scores(w).max() == 1.0 and lamp_scores(np.zeros((2, 2))).max() == 0.0
+
+
+def test_lamp_adapts_the_layer_shares() -> None:
+    big = RNG.normal(size=(64, 200)).astype(np.float32)       # magnitudes alone would prune "small" entirely
+    small = 0.01 * RNG.normal(size=(8, 4, 3, 3)).astype(np.float32)
+    weights = {"big": big, "small": small}
+    total = big.size + small.size
+    assert global_masks(weights, 0.9)["small"].sum() == 0
+    masks = lamp_masks(weights, 0.9)
+    assert sum(int(m.sum()) for m in masks.values()) == total - round(0.9 * total)
+    assert 0 < masks["small"].mean() < 1 and masks["big"].mean() < 1
+    scores = {n: lamp_scores(w) for n, w in weights.items()}
+    kept = np.concatenate([scores[n][masks[n] == 1] for n in weights])
+    pruned = np.concatenate([scores[n][masks[n] == 0] for n in weights])
+    assert pruned.max() <= kept.min()   # one threshold on the scores
+    for name, w in weights.items():     # inside a layer it is plain magnitude pruning
+        assert np.abs(w[masks[name] == 0]).max() <= np.abs(w[masks[name] == 1]).min()
+    assert lamp_masks({"one": RNG.normal(size=(6, 6))}, 0.97)["one"].sum() == 1   # a layer is never emptied
 
 
 def test_rising_rates_never_revive() -> None:

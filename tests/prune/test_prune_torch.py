@@ -97,11 +97,12 @@ def test_errors_name_the_parameter(kwargs, message: str) -> None:
     assert "\n" not in str(info.value)
 
 
-def test_global_scope_prunes_by_one_threshold() -> None:
+@pytest.mark.parametrize("scope", ["global", "lamp"])
+def test_global_scope_prunes_by_one_threshold(scope: str) -> None:
     torch.manual_seed(0)
     model = fashion_cnn()
     prune_dict = generate_prune_dict(model, 0.9, {"ops": ("conv", "dense")})
-    prune = Prune(model, 0, 3, 1, prune_dict, scope="global")
+    prune = Prune(model, 0, 3, 1, prune_dict, scope=scope)
     _run(model, prune, torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9))
     weights = dict(model.named_parameters())
     total = sum(weights[n].numel() for n in prune_dict)

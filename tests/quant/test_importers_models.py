@@ -21,3 +21,38 @@ def test_resnet18_imports_differ_from_onnxruntime_only_at_rounding_ties() -> Non
     for row in rows:
         isolated_max = int(row[7].split("/")[1])
         assert int(row[9]) == 0 and isolated_max <= 1, row  # every isolated difference: 1 LSB at a tie
+
+
+@pytest.mark.slow
+def test_resnet18_uint8_import_is_bit_exact_in_c_on_every_layer(tmp_path) -> None:
+    import torch
+
+    from frontc.catalog.torch_cases import build_model
+    from frontc.cmodel.verify import mismatches
+    from frontc.data.imagenet_samples import imagenet_samples
+    from frontc.interpreter import run
+    from frontc.quant.importers import load_quantized
+    from tests.cmodel.helpers import built
+
+    source = tmp_path / "resnet18_64.onnx"
+    torch.onnx.export(build_model("resnet18_64"), torch.zeros(1, 3, 64, 64), str(source), opset_version=17,
+                      input_names=["x"], output_names=["y"], dynamo=False)
+    from onnxruntime.quantization import CalibrationDataReader, QuantType, quantize_static
+    images = imagenet_samples(64)[0][:2]
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.feeds = iter([{"x": images[i:i + 1]} for i in range(len(images))])
+
+        def get_next(self):
+            return next(self.feeds, None)
+
+    path = tmp_path / "resnet18_64_qdq.onnx"
+    quantize_static(str(source), str(path), Reader(), activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    graph = load_quantized(path)
+    model = built(graph, tmp_path / "c", opt="O3")
+    for i in range(len(images)):
+        want = run(graph, {"x": images[i:i + 1]}, trace=True)
+        got = model.trace(images[i:i + 1])
+        want = {k: v for k, v in want.items() if k in got and k != "x"}
+        assert len(want) == len(graph.nodes) and not mismatches(want, got)

@@ -1,4 +1,4 @@
-"""InstanceNorm, GroupNorm, ArgMax/ArgMin, TopK, ReduceProd and ReduceL2 -> MXNet 1.9 symbol ops
+"""InstanceNorm, GroupNorm, ArgMax/ArgMin, TopK, ReduceProd, ReduceL2 and Det -> MXNet 1.9 symbol ops
 (GroupNorm as InstanceNorm over the grouped channels: MXNet 1.9's GroupNorm has per-group gamma)."""
 from __future__ import annotations
 
@@ -55,3 +55,9 @@ def reduce(node: Node, b: SymbolBuilder) -> None:
     extra = {"ord": 2} if node.op == "ReduceL2" else {}
     b.out("norm" if node.op == "ReduceL2" else "prod", [b.entry(node.inputs[0])], axis=axes,
           keepdims=bool(b.attrs["keepdims"]), **extra)
+
+
+@emitter("Det")
+def det(node: Node, b: SymbolBuilder) -> None:
+    """Det -> linalg_det."""
+    b.out("_linalg_det", [b.entry(node.inputs[0])])

@@ -57,6 +57,12 @@ def axis_op(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
         ctx.set(name, value)
 
 
+@factory("Det")
+def det(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
+    """Det -> a Function layer (tf.linalg.det) on the IR form."""
+    ctx.set(node.outputs[0], ctx.call(Function("Det", name=ctx.name()), ctx.get(node.inputs[0], nhwc=False)))
+
+
 @factory("Einsum")
 def einsum(ctx: BuildContext, node: Node, a: dict[str, Any]) -> None:
     """Einsum -> an Einsum layer (tf.einsum) with the explicit equation."""

@@ -15,7 +15,7 @@ from frontc.backends.tf.layers_math import PACKAGE, FrontcLayer
 FUNCTIONS = {"Equal": ops.equal, "Less": ops.less, "Greater": ops.greater, "LessOrEqual": ops.less_equal,
              "GreaterOrEqual": ops.greater_equal, "And": ops.logical_and, "Or": ops.logical_or,
              "Xor": ops.logical_xor, "Not": ops.logical_not, "Where": ops.where,
-             "Mod": tf.math.floormod, "FMod": tf.truncatemod}
+             "Mod": tf.math.floormod, "FMod": tf.truncatemod, "Det": tf.linalg.det}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)

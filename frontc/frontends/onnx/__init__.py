@@ -15,6 +15,7 @@ from frontc.frontends.onnx import (  # noqa: F401
     conv,
     elementwise,
     functions,
+    integer,
     logic,
     losses,
     nn,
@@ -23,6 +24,7 @@ from frontc.frontends.onnx import (  # noqa: F401
     reduce,
     resize,
     shape_ops,
+    signal,
     tensor,
 )
 from frontc.frontends.onnx.context import REGISTRY

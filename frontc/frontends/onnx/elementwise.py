@@ -117,6 +117,12 @@ def gelu(node: OnnxNode, ctx: Context) -> Value:
     return ctx.emit(node, "Gelu", [ctx.x(node, 0)], {"approximate": node.attr("approximate", "none")})
 
 
+@REGISTRY.register("Det", since=11)
+def det(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX Det: the determinant of each square matrix in the last two axes."""
+    return ctx.emit(node, "Det", [ctx.x(node, 0)])
+
+
 @REGISTRY.register("Mod", since=10)
 def mod(node: OnnxNode, ctx: Context) -> Value:
     """ONNX Mod (fmod=0: sign of the divisor; fmod=1: C fmod)."""

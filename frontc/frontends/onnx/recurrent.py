@@ -43,3 +43,24 @@ def recurrent(node: OnnxNode, ctx: Context) -> list[Value]:
         inputs[4] = ctx.constant(lens.astype(np.int32), f"{node.name}/sequence_lens")
     states = 3 if node.op == "LSTM" else 2
     return ctx.emit(node, node.op, inputs, attrs, outputs=states)
+
+
+@REGISTRY.register("ReverseSequence", since=10)
+def reverse_sequence(node: OnnxNode, ctx: Context) -> Value:
+    """ONNX ReverseSequence: the first sequence_lens[b] steps of each batch entry reversed along
+    time_axis, as a GatherElements with a constant index (the lengths a constant)."""
+    x = ctx.x(node, 0)
+    shape = ctx.shape(x)
+    lengths = ctx.need_const(node, 1, "sequence_lens")
+    batch_axis, time_axis = node.attr("batch_axis", 1), node.attr("time_axis", 0)
+    steps = np.arange(shape[time_axis])
+    index = np.empty((shape[batch_axis], shape[time_axis]), np.int64)
+    for b, length in enumerate(lengths.reshape(-1)):
+        index[b] = np.where(steps < length, length - 1 - steps, steps)
+    if batch_axis > time_axis:
+        index = index.T
+    view = [1] * len(shape)
+    view[batch_axis], view[time_axis] = shape[batch_axis], shape[time_axis]
+    index = np.broadcast_to(index.reshape(view), shape)
+    return ctx.emit(node, "GatherElements", [x, ctx.constant(np.ascontiguousarray(index), f"{node.name}/index")],
+                    {"axis": time_axis})

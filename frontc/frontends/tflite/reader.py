@@ -48,10 +48,6 @@ class TFLiteModel:
 
 def read(path: str | os.PathLike) -> TFLiteModel:
     """The main subgraph of the .tflite file at ``path``; ModelLoadError when it is not one."""
-    import tensorflow as tf
-    from tensorflow.lite.python import schema_py_generated as schema
-    from tensorflow.lite.tools import flatbuffer_utils
-
     where = str(path)
     if not os.path.isfile(where):
         raise ModelLoadError("no such TFLite model file", path=where, hint="check the path")
@@ -60,6 +56,10 @@ def read(path: str | os.PathLike) -> TFLiteModel:
     if len(head) < 8 or head[4:8] != b"TFL3":
         raise ModelLoadError("not a TFLite flatbuffer (no 'TFL3' identifier)", path=where,
                              hint="convert the model with tf.lite.TFLiteConverter")
+    import tensorflow as tf  # after the cheap checks: a wrong file is refused without loading TensorFlow
+    from tensorflow.lite.python import schema_py_generated as schema
+    from tensorflow.lite.tools import flatbuffer_utils
+
     try:
         model = flatbuffer_utils.read_model(where)
     except Exception as exc:  # the flatbuffer reader raises many types on a damaged file

@@ -4,6 +4,7 @@ from frontc.interpreter.kernels import (  # noqa: F401
     conv,
     detection,
     elementwise,
+    integer,
     linalg,
     logic,
     nn,

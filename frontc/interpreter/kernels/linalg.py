@@ -24,3 +24,9 @@ def attention(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
     if len(ins) > 3 and ins[3] is not None:
         scores = scores + ins[3]
     return np.matmul(softmax([scores], {"axis": -1}), v).astype(q.dtype, copy=False)
+
+
+@kernel("Det")
+def det(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    x = ins[0]
+    return np.asarray(np.linalg.det(x.astype(np.float64))).astype(x.dtype)

@@ -3,6 +3,7 @@ from frontc.ir.ops import (  # noqa: F401
     bitwise,
     detection,
     elementwise,
+    integer,
     linalg,
     logic,
     nn,

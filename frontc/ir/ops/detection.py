@@ -16,10 +16,10 @@ BOX_FORMATS = ("corner", "center")
     "force_suppress": AttrSpec("int", 0, (0, 1)),
     "format": AttrSpec("str", "corner", BOX_FORMATS)}, family="detection")
 def box_nms(ins: Ins, a: dict[str, Any]):
-    """Greedy NMS per batch over X (..., boxes, width): rows scoring > valid_thresh (and, with an
-    id_index, whose id is not background_id), stably sorted
-    by descending score, the first topk (all when -1) suppress later ones of the same id
-    (any id with force_suppress) whose IoU > overlap_thresh; kept rows first, the rest all -1."""
+    """Greedy NMS per batch over X (..., boxes, width), as MXNet's box_nms: rows scoring > valid_thresh
+    (with an id_index, not of id background_id), stably sorted by descending score; the first topk (all
+    when -1) suppress later rows of the same integer id (any with force_suppress) whose float IoU is >
+    overlap_thresh; kept rows come first, the rest are all -1."""
     x = need(ins, 0, "X")
     require(x.rank >= 2 and x.dtype in FLOAT_TYPES, f"BoxNMS needs a float (..., boxes, width) tensor, got "
                                                     f"{x.dtype}{x.shape}")

@@ -44,6 +44,15 @@ def einsum_shape(equation: str, shapes: Sequence[tuple[int, ...]]) -> tuple[int,
     return tuple(dims[c] for c in pre) + (ell if dots else ()) + tuple(dims[c] for c in post)
 
 
+@register_op("Det", ["X"], {}, family="nn")
+def det(ins: Ins, a: dict[str, Any]):
+    """The determinant of each square matrix in the last two axes of X (..., M, M)."""
+    x = need(ins, 0, "X")
+    numeric_input(x, "Det")
+    require(x.rank >= 2 and x.shape[-1] == x.shape[-2], f"Det needs square matrices (..., M, M), got {x.shape}")
+    return [(x.shape[:-2], x.dtype)]
+
+
 @register_op("Einsum", ["inputs*"], {"equation": AttrSpec("str")}, family="nn")
 def einsum(ins: Ins, a: dict[str, Any]):
     """numpy.einsum of the inputs (explicit or implicit output, ``...`` broadcast)."""

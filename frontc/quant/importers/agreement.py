@@ -105,8 +105,8 @@ def _real(graph: Graph, node: Node, tensor: str, fed: dict[str, list[np.ndarray]
         return None if inner is None else get_kernel(node.op)([inner], node_attrs(node))
     args = fed[node.name]
     if node.op not in ("Conv", "Dense", "Add", "Mul", "Concat", "GlobalAvgPool", "AvgPool") \
-            or node.attrs.get("activation"):
-        return None
+            or node.attrs.get("activation") not in (None, "", "Relu", "Relu6", "Clip"):
+        return None  # a fused clamp is monotone: where both sides differ, they differ in rounding v
     nq = node_quant(node)
     reals = []
     for i, (t, value) in enumerate(zip(node.inputs, args)):

@@ -185,7 +185,8 @@ class _Splitter:
             raise UnsupportedOpError(
                 f"dynamic quantization ({', '.join(sorted({n.op_type for n in unsupported}))}) computes "
                 "activation scales per input at run time; frontc's annotations are static", path=self.where,
-                node=unsupported[0].name, hint="quantize statically (quantize_static) to import the model")
+                node=unsupported[0].name, hint="compile it with `frontc compile onnx MODEL`, which simulates "
+                "these as plain integer IR ops (exact to ONNX Runtime), or quantize statically to annotate it")
         for node in self.model.graph.node:
             if node.op_type == "Constant" and node.output[0] in self.consts:
                 continue
@@ -218,6 +219,9 @@ class _Splitter:
         used = {t for n in self.nodes for t in n.input}
         inits = [i for i in graph.initializer if i.name in used]
         inits += [numpy_helper.from_array(v, k) for k, v in self.floats.items() if k in used]
+        have = {i.name for i in inits}  # Constant nodes (Clip bounds, shapes) read by kept nodes
+        inits += [numpy_helper.from_array(np.asarray(v), k) for k, v in self.consts.items()
+                  if k in used and k not in have]
         outputs = []
         for o in graph.output:
             shape = [d.dim_value or d.dim_param for d in o.type.tensor_type.shape.dim]

@@ -152,3 +152,7 @@ def test_bitwise(op, attrs, dtype):
 def test_float_tests(op, attrs):
     x = np.array([[1.0, np.inf, -np.inf, np.nan], [0.0, -2.0, np.inf, 3.0]], np.float32)
     check(single(op, [x.shape], attrs), {"x0": x})
+
+
+def test_det():
+    check(single("Det", [(2, 3, 4, 4)]))

@@ -20,6 +20,8 @@ POSITIVE = np.abs(X) + np.float32(0.1)
 SEQ = randn(5, 2, 3)
 BOOL = X > 0
 INTS = np.random.default_rng(5).integers(0, 100, (2, 4, 6, 6)).astype(np.int32)
+UINT8 = np.random.default_rng(6).integers(0, 256, (2, 4, 6, 6)).astype(np.uint8)
+INT8 = np.random.default_rng(7).integers(-128, 128, (4, 2, 6, 6)).astype(np.int8)
 SPECIAL = np.where(X > 1, np.float32(np.inf), np.where(X < -1, np.float32(-np.inf), np.where(X > 0.8, np.nan, X)))
 RNN = {op: (["x", "w", "r", "b"], {"x": SEQ},
             {"w": randn(1, g * 4, 3, seed=1), "r": randn(1, g * 4, 4, seed=2), "b": randn(1, 8 * g, seed=3)},
@@ -40,6 +42,7 @@ SMOKE = {
     **{op: (["x", "c"], {"x": BOOL}, {"c": randn(6, seed=1) > 0}, {}, "exact", 1) for op in LOGIC_OPS},
     **RNN,
     "Not": (["x"], {"x": BOOL}, {}, {}, "exact", 1),
+    "Det": (["x"], {"x": X[:, :, :4, :4]}, {}, {}, "compute", 1),
     **{op: (["x", "c"], {"x": INTS}, {"c": INTS[0, 0] * 3 + 1}, {}, "exact", 1) for op in BITWISE_OPS},
     "BitwiseNot": (["x"], {"x": INTS}, {}, {}, "exact", 1),
     "BitShift": (["x", "c"], {"x": INTS.astype(np.uint8)}, {"c": np.array([1, 0, 3, 7, 2, 5], np.uint8)},
@@ -105,6 +108,12 @@ SMOKE = {
     "Tile": (["x"], {"x": X}, {}, {"repeats": [1, 2, 1, 2]}, "exact", 1),
     "BoxNMS": (["x"], {"x": tie_boxes(40)}, {}, {"id_index": 0, "topk": 30, "overlap_thresh": 0.3}, "exact", 1),
     "DepthToSpace": (["x"], {"x": X}, {}, {"blocksize": 2}, "exact", 1),
+    "DynamicQuantizeLinear": (["x"], {"x": X}, {}, {}, "exact", 3),
+    "MatMulInteger": (["x", "w", "", "z"], {"x": UINT8}, {"w": INT8[0, 0, :, :2], "z": INT8[0, 0, 0, :2]}, {},
+                      "exact", 1),
+    "ConvInteger": (["x", "w", "a", "z"], {"x": UINT8}, {"w": INT8[:, :, :3, :3], "a": np.array(130, np.uint8),
+                                                        "z": INT8[0, 0, 0, :4]},
+                    {"pads": [1, 0, 2, 1], "dilations": [1, 2], "group": 2}, "exact", 1),
     "SpaceToDepth": (["x"], {"x": X}, {}, {"blocksize": 3}, "exact", 1),
 }
 

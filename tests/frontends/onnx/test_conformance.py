@@ -21,9 +21,9 @@ OPS = ("LayerNormalization", "Gelu", "Erf", "MatMul", "Softmax", "LogSoftmax", "
        "MeanVarianceNormalization", "LpPool", "CenterCropPad", "EyeLike", "HannWindow", "HammingWindow",
        "BlackmanWindow", "OneHot", "Trilu", "ReduceLogSumExp", "ReduceSumSquare", "ReduceL1", "ReduceLogSum",
        "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "BitShift", "IsNaN", "IsInf", "Scatter", "AveragePool",
-       "RotaryEmbedding")
+       "RotaryEmbedding", "DFT", "ReverseSequence", "AffineGrid", "Det")
 ALLOWED = ("element type STRING", "peepholes", "is outside the supported range 7..", "Pad mode 'wrap'")
-PASS_FLOOR = 1113  # measured; raise it when more cases pass
+PASS_FLOOR = 1127  # measured; raise it when more cases pass
 
 
 @functools.cache

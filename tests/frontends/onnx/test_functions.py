@@ -1,6 +1,6 @@
-"""ONNX ops lowered to IR ops as their function bodies define them (losses, RMSNormalization,
-MeanVarianceNormalization, LpPool, dilated AveragePool, CenterCropPad, RotaryEmbedding, EyeLike,
-windows, Attention with past key/values, softcap or its qk_matmul output), compared with onnxruntime."""
+"""ONNX ops lowered to other IR ops (losses, RMSNormalization, MeanVarianceNormalization, LpPool,
+dilated AveragePool, CenterCropPad, RotaryEmbedding, EyeLike, windows, DFT, ReverseSequence, AffineGrid,
+Attention with past key/values, softcap or its qk_matmul output), compared with onnxruntime."""
 from __future__ import annotations
 
 import numpy as np
@@ -45,6 +45,13 @@ CASES = {
     "rotary_3d_interleaved": ("RotaryEmbedding", [(2, 3, 16), np.cos(randn(2, 3, 4, seed=5)),
                                                   np.sin(randn(2, 3, 4, seed=5))],
                               {"interleaved": 1, "num_heads": 2}, 23, 1, 1e-6),
+    "dft_real_onesided": ("DFT", [(2, 12, 3, 1)], {"axis": 1, "onesided": 1}, 17, 1, 1e-5),
+    "dft_complex_inverse_axis_input": ("DFT", [(2, 3, 8, 2), None, np.array(2, I64)], {"inverse": 1}, 20, 1, 1e-5),
+    "reverse_sequence": ("ReverseSequence", [(5, 3, 2), np.array([5, 1, 3], I64)], {"batch_axis": 1, "time_axis": 0},
+                         10, 1, 0.0),
+    "affine_grid_2d": ("AffineGrid", [(2, 2, 3), np.array([2, 3, 4, 5], I64)], {}, 20, 1, 1e-6),
+    "affine_grid_3d_align_corners": ("AffineGrid", [(2, 3, 4), np.array([2, 1, 3, 4, 5], I64)],
+                                     {"align_corners": 1}, 20, 1, 1e-6),
     "center_crop_pad": ("CenterCropPad", [(2, 7, 4), np.array([5, 7], I64)], {"axes": [1, 2]}, 18, 1, 0.0),
     "eye_like": ("EyeLike", [(4, 6)], {"k": 2, "dtype": TensorProto.INT32}, 13, 1, 0.0),
     "hann_window": ("HannWindow", [np.array(10, I64)], {}, 17, 1, 1e-6),

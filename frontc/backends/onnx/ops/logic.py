@@ -12,7 +12,7 @@ OPSET17_REDUCTIONS = ("none", "add", "mul")
 
 
 @emitter(*COMPARE_OPS, *LOGIC_OPS, "Not", "Where", "Einsum", "GatherElements", "GatherND", "LogSoftmax",
-         "ArgMax", "ArgMin", "Mod", "BitShift", "IsNaN", "IsInf")
+         "ArgMax", "ArgMin", "Mod", "BitShift", "IsNaN", "IsInf", "Det", "DynamicQuantizeLinear", "MatMulInteger")
 def same_name(node: Node, ctx: EmitContext) -> None:
     """An IR op whose ONNX op has the same name, inputs and attributes."""
     ctx.emit(node.op, list(node.inputs), list(node.outputs), **ctx.attrs)

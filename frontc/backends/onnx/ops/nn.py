@@ -45,6 +45,13 @@ def conv(node: Node, ctx: EmitContext) -> None:
     _finish(node, ctx, y, node.inputs[3] if len(node.inputs) > 3 else "")
 
 
+@emitter("ConvInteger")
+def conv_integer(node: Node, ctx: EmitContext) -> None:
+    """ConvInteger -> ConvInteger (dynamic quantization)."""
+    attrs = _window(ctx.attrs, "strides", "pads", "dilations", "kernel_shape")
+    ctx.emit("ConvInteger", list(node.inputs), list(node.outputs), group=ctx.attrs["group"], **attrs)
+
+
 @emitter("ConvTranspose")
 def conv_transpose(node: Node, ctx: EmitContext) -> None:
     """ConvTranspose (+ activation) -> ConvTranspose [-> activation]."""

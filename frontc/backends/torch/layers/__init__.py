@@ -5,6 +5,7 @@ from frontc.backends.torch.layers import (  # noqa: F401
     conv,
     detection,
     elementwise,
+    integer,
     logic,
     nn,
     norm,

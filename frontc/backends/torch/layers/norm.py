@@ -6,6 +6,7 @@ import math
 import torch
 from torch import nn
 
+from frontc.backends.torch.layers.tensor import TensorOp
 from frontc.backends.torch.registry import LayerContext, layer
 from frontc.ir.graph import Node
 from frontc.ir.ops.linalg import parse_einsum
@@ -79,3 +80,9 @@ class Attention(nn.Module):
 def attention(node: Node, ctx: LayerContext) -> nn.Module:
     """Attention -> matmul, softmax, matmul."""
     return Attention(ctx.attrs["scale"] or 1.0 / math.sqrt(ctx.shape(0)[-1]))
+
+
+@layer("Det")
+def det(node: Node, ctx: LayerContext) -> nn.Module:
+    """Det -> torch.linalg.det."""
+    return TensorOp("det", torch.linalg.det)
