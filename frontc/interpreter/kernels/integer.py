@@ -1,4 +1,5 @@
-"""DynamicQuantizeLinear, MatMulInteger and ConvInteger, bit-exact to the ONNX specs (and ONNX Runtime)."""
+"""DynamicQuantizeLinear, MatMulInteger, ConvInteger, QuantizeLinear and DequantizeLinear, bit-exact to
+the ONNX specs (and ONNX Runtime)."""
 from __future__ import annotations
 
 from typing import Any
@@ -48,3 +49,39 @@ def matmul_integer(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
 def conv_integer(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
     """Zero padding after subtracting x's zero point equals ONNX's padding with the zero point."""
     return np.asarray(conv([_centered(ins, 0, 0), _centered(ins, 1, 0)], a), np.int32)
+
+
+def _along(value: Any, x: np.ndarray, a: dict[str, Any]) -> np.ndarray:
+    """A scale or zero point broadcastable to x: per tensor, per ``axis`` or repeated over its blocks."""
+    value = np.asarray(value)
+    if value.size == 1:
+        return value.reshape(())
+    axis = a["axis"] % x.ndim
+    if a["block_size"] > 0:
+        return np.repeat(value, a["block_size"], axis=axis).take(range(x.shape[axis]), axis=axis)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    return value.reshape(shape)
+
+
+@kernel("QuantizeLinear")
+def quantize_linear(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    """x / scale in float32, round half to even, plus the zero point, saturated to the output dtype."""
+    x = np.asarray(ins[0], np.float32)
+    zp = ins[2] if len(ins) > 2 else None
+    dtype = np.dtype(a["dtype"] if zp is None else np.asarray(zp).dtype)
+    info = np.iinfo(dtype)
+    y = np.rint(x / _along(ins[1], x, a).astype(np.float32)).astype(np.float64)
+    if zp is not None:
+        y = y + _along(zp, x, a).astype(np.float64)
+    return np.clip(y, info.min, info.max).astype(dtype)
+
+
+@kernel("DequantizeLinear")
+def dequantize_linear(ins: list[Any], a: dict[str, Any]) -> np.ndarray:
+    """(x - zero point) exactly in int64, then float32 times the scale."""
+    x = np.asarray(ins[0])
+    centered = x.astype(np.int64)
+    if len(ins) > 2 and ins[2] is not None:
+        centered = centered - _along(ins[2], x, a).astype(np.int64)
+    return (centered.astype(np.float32) * _along(ins[1], x, a).astype(np.float32)).astype(np.float32)

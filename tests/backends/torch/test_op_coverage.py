@@ -115,6 +115,11 @@ SMOKE = {
                                                         "z": INT8[0, 0, 0, :4]},
                     {"pads": [1, 0, 2, 1], "dilations": [1, 2], "group": 2}, "exact", 1),
     "SpaceToDepth": (["x"], {"x": X}, {}, {"blocksize": 3}, "exact", 1),
+    "QuantizeLinear": (["x", "s", "z"], {"x": X}, {"s": POSITIVE[0, :, 0, 0] / 50, "z": INT8[0, 0, 0, :4]},
+                       {"axis": 1}, "exact", 1),
+    "DequantizeLinear": (["x", "s", "z"], {"x": INT8},
+                         {"s": POSITIVE.reshape(4, 2, 6, 6)[:, :, :2] / 50, "z": INT8[:, :, :2]},
+                         {"axis": 2, "block_size": 4}, "exact", 1),
 }
 
 

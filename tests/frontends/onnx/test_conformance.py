@@ -23,7 +23,7 @@ OPS = ("LayerNormalization", "Gelu", "Erf", "MatMul", "Softmax", "LogSoftmax", "
        "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "BitShift", "IsNaN", "IsInf", "Scatter", "AveragePool",
        "RotaryEmbedding", "DFT", "ReverseSequence", "AffineGrid", "Det")
 ALLOWED = ("element type STRING", "peepholes", "is outside the supported range 7..", "Pad mode 'wrap'")
-PASS_FLOOR = 1127  # measured; raise it when more cases pass
+PASS_FLOOR = 1147  # measured; raise it when more cases pass
 
 
 @functools.cache

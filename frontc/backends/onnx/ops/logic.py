@@ -3,6 +3,8 @@ other reductions and the gathers/scatters -> their ONNX ops (opset 17: k, axis a
 as inputs, other reductions' axes as attributes; BitwiseAnd/Or/Xor/Not are opset 18: not emitted)."""
 from __future__ import annotations
 
+import numpy as np
+
 from frontc.backends.onnx.registry import EmitContext, emitter
 from frontc.ir.graph import Node
 from frontc.ir.ops.logic import COMPARE_OPS, LOGIC_OPS
@@ -50,3 +52,18 @@ def scatter(node: Node, ctx: EmitContext) -> None:
         raise ctx.unsupported(f"reduction '{ctx.attrs['reduction']}' needs opset 18",
                               hint=f"opset 17 has {list(OPSET17_REDUCTIONS)}")
     ctx.emit(node.op, list(node.inputs), [node.outputs[0]], **ctx.attrs)
+
+
+@emitter("QuantizeLinear", "DequantizeLinear")
+def quantize_dequantize(node: Node, ctx: EmitContext) -> None:
+    """QuantizeLinear, DequantizeLinear -> the same op (opset 17: int8/uint8, per tensor or per axis; a
+    QuantizeLinear without zero point gets an explicit one of its dtype)."""
+    a = ctx.attrs
+    integer = node.outputs[0] if node.op == "QuantizeLinear" else node.inputs[0]
+    if a["block_size"] > 0 or ctx.dtype(integer) not in (np.uint8, np.int8):
+        raise ctx.unsupported(f"{node.op} in {ctx.dtype(integer)} or blocked needs opset 21",
+                              hint="export int8/uint8 per-tensor or per-axis quantization only")
+    inputs = list(node.inputs)
+    if len(inputs) < 3 or not inputs[2]:
+        inputs = [*inputs[:2], ctx.const("zero_point", 0, ctx.dtype(integer))]
+    ctx.emit(node.op, inputs, list(node.outputs), axis=a["axis"])

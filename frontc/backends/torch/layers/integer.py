@@ -1,5 +1,5 @@
-"""DynamicQuantizeLinear, MatMulInteger and ConvInteger -> torch, exact: the integer products are
-summed in float64 (exact below 2**53) and cast to int32."""
+"""DynamicQuantizeLinear, MatMulInteger, ConvInteger, QuantizeLinear and DequantizeLinear -> torch,
+exact: the integer products are summed in float64 (exact below 2**53) and cast to int32."""
 from __future__ import annotations
 
 import torch
@@ -68,3 +68,36 @@ def integer(node: Node, ctx: LayerContext) -> nn.Module:
     n, strides, dilations, pads = geometry(ctx)
     return Integer(node.op, present, (0, 0), rank, torch_pads(pads[:n], pads[n:]), stride=tuple(strides),
                    dilation=tuple(dilations), groups=ctx.attrs["group"])
+
+
+class QuantDequant(nn.Module):
+    """QuantizeLinear (float32 x / scale, round half to even, + zero point, saturated) or DequantizeLinear
+    ((x - zero point) in float64, exact for these integers, then float32 times the scale)."""
+
+    def __init__(self, op: str, axis: int, block: int, dtype: torch.dtype) -> None:
+        super().__init__()
+        self.op, self.axis, self.block, self.dtype = op, axis, block, dtype
+
+    def _along(self, value: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        if value.numel() == 1:
+            return value.reshape(())
+        if self.block > 0:
+            return value.repeat_interleave(self.block, self.axis).narrow(self.axis, 0, x.shape[self.axis])
+        shape = [1] * x.dim()
+        shape[self.axis] = -1
+        return value.reshape(shape)
+
+    def forward(self, x: torch.Tensor, scale: torch.Tensor, *zp: torch.Tensor) -> torch.Tensor:
+        scale = self._along(scale, x)
+        zero = self._along(zp[0], x).to(torch.float64) if zp else torch.zeros((), dtype=torch.float64)
+        if self.op == "DequantizeLinear":
+            return (x.to(torch.float64) - zero).to(torch.float32) * scale
+        info = torch.iinfo(self.dtype)
+        y = torch.round(x / scale).to(torch.float64) + zero
+        return torch.clamp(y, info.min, info.max).to(self.dtype)
+
+
+@layer("QuantizeLinear", "DequantizeLinear")
+def quantize_dequantize(node: Node, ctx: LayerContext) -> nn.Module:
+    """QuantizeLinear, DequantizeLinear -> QuantDequant (per tensor, per axis or blocked)."""
+    return QuantDequant(node.op, ctx.attrs["axis"], ctx.attrs["block_size"], ctx.out_dtype)
