@@ -82,7 +82,7 @@ def test_explicit_form_and_onnxruntime_run_the_mixed_graph(mixed, strategy: str)
     for node in q.nodes:
         np.testing.assert_array_equal(got[node.outputs[0]], want[node.outputs[0]], err_msg=node.name)
     # on a calibration input nothing saturates (ONNX clips narrow int8 at -128, frontc at -127); ONNX rounds
-    # exact .5 ties to even, frontc up: with minmax the GlobalAvgPool's mean of 16 codes hits such ties
+    # exact .5 ties to even, frontc up: with minmax one channel of the GlobalAvgPool sums its 64 codes to 32 mod 64
     inside = random_inputs(graph, 1)[0]
     ort = run_onnxruntime(q, {q.input_names[0]: inside}, model=to_onnx(q))["prob"]
     lsb = np.float32(tensor_quant(q, "prob").scale)
