@@ -14,6 +14,20 @@ def photos(count: int, offset: int = 0) -> np.ndarray:
     return imagenet_samples(SIZE)[0][offset:offset + count]
 
 
+def reader(images: np.ndarray, name: str = "x"):
+    """An ONNX Runtime CalibrationDataReader feeding ``images`` one at a time as input ``name``."""
+    from onnxruntime.quantization import CalibrationDataReader
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.feeds = iter([{name: images[i:i + 1]} for i in range(len(images))])
+
+        def get_next(self) -> dict | None:
+            return next(self.feeds, None)
+
+    return Reader()
+
+
 def float_model(path: Path) -> Path:
     """Conv+Relu, MaxPool, two Conv branches -> Concat, Add, GlobalAveragePool, Flatten, MatMul, Gemm."""
     import onnx
@@ -50,25 +64,16 @@ def quantized(folder: Path, fmt: str = "QDQ", per_channel: bool = False, symmetr
               uint8_weights: bool = False) -> Path:
     """ORT's quantize_static of ``float_model``: uint8 asymmetric activations, or int8 symmetric ones;
     int8 symmetric weights, or uint8 asymmetric ones."""
-    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization import QuantFormat, QuantType, quantize_static
 
     source = folder / "float.onnx"
     if not source.exists():
         float_model(source)
-    images = photos(8)
-
-    class Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self.feeds = iter([{"x": images[i:i + 1]} for i in range(len(images))])
-
-        def get_next(self) -> dict | None:
-            return next(self.feeds, None)
-
     target = folder / f"{fmt}_{'pc' if per_channel else 'pt'}_{'sym' if symmetric else 'asym'}" \
                       f"{'_u8w' if uint8_weights else ''}.onnx"
     if target.exists():
         return target
-    quantize_static(str(source), str(target), Reader(), quant_format=getattr(QuantFormat, fmt),
+    quantize_static(str(source), str(target), reader(photos(8)), quant_format=getattr(QuantFormat, fmt),
                     per_channel=per_channel, weight_type=QuantType.QUInt8 if uint8_weights else QuantType.QInt8,
                     activation_type=QuantType.QInt8 if symmetric else QuantType.QUInt8,
                     extra_options={"ActivationSymmetric": symmetric})

@@ -33,22 +33,18 @@ def test_resnet18_uint8_import_is_bit_exact_in_c_on_every_layer(tmp_path) -> Non
     from frontc.interpreter import run
     from frontc.quant.importers import load_quantized
     from tests.cmodel.helpers import built
+    from tests.quant.importers_helpers import reader
 
     source = tmp_path / "resnet18_64.onnx"
     torch.onnx.export(build_model("resnet18_64"), torch.zeros(1, 3, 64, 64), str(source), opset_version=17,
                       input_names=["x"], output_names=["y"], dynamo=False)
-    from onnxruntime.quantization import CalibrationDataReader, QuantType, quantize_static
+    from onnxruntime.quantization import QuantType, quantize_static
     images = imagenet_samples(64)[0][:2]
 
-    class Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self.feeds = iter([{"x": images[i:i + 1]} for i in range(len(images))])
-
-        def get_next(self):
-            return next(self.feeds, None)
 
     path = tmp_path / "resnet18_64_qdq.onnx"
-    quantize_static(str(source), str(path), Reader(), activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    quantize_static(str(source), str(path), reader(images), activation_type=QuantType.QUInt8,
+                    weight_type=QuantType.QInt8)
     graph = load_quantized(path)
     model = built(graph, tmp_path / "c", opt="O3")
     for i in range(len(images)):

@@ -14,7 +14,7 @@ from frontc.ir.errors import FrontcError, ModelLoadError, UnsupportedOpError
 from frontc.quant.annotations import is_integer, node_quant
 from frontc.quant.importers.agreement import agreement, summary
 from frontc.quant.importers.onnx_import import import_onnx, onnxruntime_codes
-from tests.quant.importers_helpers import float_model, photos, quantized
+from tests.quant.importers_helpers import float_model, photos, quantized, reader
 
 FORMATS = [("QDQ", False, False), ("QDQ", True, True), ("QOperator", True, False), ("QOperator", False, True)]
 
@@ -111,18 +111,12 @@ def test_dynamic_quantization_is_refused(folder, tmp_path) -> None:
 
 
 def test_float_islands_and_float_models_are_refused(folder, tmp_path) -> None:
-    from onnxruntime.quantization import CalibrationDataReader, quantize_static
+    from onnxruntime.quantization import quantize_static
     images = photos(4)
 
-    class Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self.feeds = iter([{"x": images[i:i + 1]} for i in range(4)])
-
-        def get_next(self):
-            return next(self.feeds, None)
 
     path = tmp_path / "conv_only.onnx"
-    quantize_static(str(float_model(tmp_path / "float.onnx")), str(path), Reader(), op_types_to_quantize=["Conv"])
+    quantize_static(str(float_model(tmp_path / "float.onnx")), str(path), reader(images), op_types_to_quantize=["Conv"])
     with pytest.raises(FrontcError, match="not quantized in the model|no integer kernel|changes the quantization"):
         import_onnx(path)
     with pytest.raises(ModelLoadError, match="float model"):
@@ -149,7 +143,7 @@ def test_constant_nodes_read_by_kept_ops_survive(tmp_path) -> None:
     """int8 symmetric QDQ keeps Clip (ReLU6) whose bounds come from Constant nodes (a torch export)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
-    from onnxruntime.quantization import CalibrationDataReader, QuantType, quantize_static
+    from onnxruntime.quantization import QuantType, quantize_static
 
     rng = np.random.default_rng(1)
     w = numpy_helper.from_array((rng.standard_normal((4, 3, 3, 3)) * 0.3).astype(np.float32), "w")
@@ -162,15 +156,9 @@ def test_constant_nodes_read_by_kept_ops_survive(tmp_path) -> None:
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), tmp_path / "f.onnx")
     images = photos(4)
 
-    class Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self.feeds = iter([{"x": images[i:i + 1]} for i in range(4)])
-
-        def get_next(self):
-            return next(self.feeds, None)
 
     path = tmp_path / "q.onnx"
-    quantize_static(str(tmp_path / "f.onnx"), str(path), Reader(), activation_type=QuantType.QInt8,
+    quantize_static(str(tmp_path / "f.onnx"), str(path), reader(images), activation_type=QuantType.QInt8,
                     weight_type=QuantType.QInt8, extra_options={"ActivationSymmetric": True})
     graph, split = import_onnx(path)
     feeds = {"x": photos(1, 9)}
