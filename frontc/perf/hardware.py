@@ -89,11 +89,6 @@ def parse_hardware(data: Any, path: str) -> Hardware:
 
 def load_hardware(path: str | Path) -> Hardware:
     """Read and validate a hardware YAML file."""
-    import yaml
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except FileNotFoundError:
-        raise OptionError("hardware file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise OptionError(f"cannot read the hardware file: {str(exc).splitlines()[0]}", path=str(path)) from None
-    return parse_hardware(data, str(path))
+    from frontc.configfile import read_yaml
+
+    return parse_hardware(read_yaml(path, "hardware file"), str(path))

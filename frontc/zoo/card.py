@@ -52,14 +52,9 @@ def validate_card(card: Any, path: str = CARD) -> dict[str, Any]:
 
 def read_card(path: str | Path) -> dict[str, Any]:
     """A validated card from a YAML file."""
-    import yaml
-    try:
-        card = yaml.safe_load(Path(path).read_text())
-    except FileNotFoundError:
-        raise OptionError("card file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise OptionError(f"cannot read the card: {str(exc).splitlines()[0]}", path=str(path)) from None
-    return validate_card(card, str(path))
+    from frontc.configfile import read_yaml
+
+    return validate_card(read_yaml(path, "card file"), str(path))
 
 
 def card_bytes(card: dict[str, Any]) -> bytes:
